@@ -1,0 +1,1 @@
+"""The agent: query understanding, outreach drafting, negotiation and deal probability."""

@@ -1,0 +1,1 @@
+"""Negotiation: understanding (NLU) → policy (decides every offer) → wording (NLG)."""

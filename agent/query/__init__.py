@@ -1,0 +1,1 @@
+"""Turning a marketer's plain-language search into a ParsedQuery."""
