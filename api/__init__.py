@@ -1,0 +1,46 @@
+"""The Flask service: create_app() wires configuration, extensions, errors and one blueprint per resource."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from api.config import get_settings
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    from api import jobs
+    from api.errors import register_error_handlers
+    from api.extensions import init_extensions
+    from api.observability import init_metrics
+
+    settings = get_settings()
+    app = Flask(__name__)
+    app.config.update(
+        DATABASE_URL=settings.database_url,
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage,
+        RATELIMIT_DEFAULT=settings.rate_limit_default,
+        RATELIMIT_HEADERS_ENABLED=True,
+        CELERY_BROKER_URL=settings.celery_broker_url,
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(overrides or {})
+    app.json.sort_keys = False
+    logging.basicConfig(level=settings.log_level)
+    jobs.configure(app.config["DATABASE_URL"], app.config["CELERY_BROKER_URL"])
+
+    init_extensions(app)
+    register_error_handlers(app)
+    init_metrics(app)
+    for blueprint in _blueprints():
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _blueprints() -> list[Any]:
+    from api import influencers, jobs_api, keys, observability, openapi
+
+    return [observability.bp, openapi.bp, keys.bp, influencers.bp, jobs_api.bp]

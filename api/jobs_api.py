@@ -1,0 +1,25 @@
+"""GET /api/v1/jobs/{id}: progress and per-row errors of background work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from sqlalchemy import select
+
+from api.auth import ROLES, current_org_id, require_role
+from api.errors import not_found
+from api.extensions import db_session
+from api.jobs import job_to_dict
+from data.models import Job
+
+bp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs")
+
+
+@bp.get("/<job_id>")
+@require_role(*ROLES)
+def get_job(job_id: str) -> dict[str, Any]:
+    job = db_session().scalar(select(Job).where(Job.id == job_id, Job.org_id == current_org_id()))
+    if job is None:
+        raise not_found("job")
+    return job_to_dict(job)

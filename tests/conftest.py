@@ -1,0 +1,108 @@
+"""Shared fixtures: a migrated database per backend (SQLite always; PostgreSQL through TEST_DATABASE_URL),
+an app bound to it, and API keys of every role in two organizations.
+
+`REQUIRE_SERVICES=1` (set by .ci/run) turns a missing PostgreSQL/Redis into a failure instead of a skip.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def _require_services() -> bool:
+    return os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def service_url(name: str) -> str:
+    """The URL of a real server for tests, or a skip (a failure in CI) with the reason printed."""
+    url = os.environ.get(name)
+    if not url:
+        reason = f"{name} is not set: tests needing that server are skipped"
+        if _require_services():
+            pytest.fail(f"{reason}, but REQUIRE_SERVICES=1 makes them mandatory")
+        pytest.skip(reason)
+    return url
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    from data.migrate import upgrade
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    else:
+        url = service_url("TEST_DATABASE_URL")
+        _reset_postgres(url)
+    upgrade(url)
+    return url
+
+
+@dataclass
+class Tenant:
+    org_id: str
+    name: str
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def headers(self, role: str = "admin", **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.keys[role]}", **extra}
+
+
+def make_tenant(database_url: str, name: str) -> Tenant:
+    from api.auth import ROLES, issue_key
+    from data.db import session_scope
+    from data.models import Organization
+
+    with session_scope(database_url) as s:
+        org = Organization(name=name)
+        s.add(org)
+        s.flush()
+        tenant = Tenant(org_id=org.id, name=name)
+        for role in ROLES:
+            tenant.keys[role] = issue_key(s, org, role)[1]
+    return tenant
+
+
+@pytest.fixture(scope="session")
+def chroma_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("chroma")
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, chroma_dir: Path) -> Iterator[object]:
+    os.environ["CHROMA_PATH"] = str(chroma_dir)
+    from api import create_app
+
+    application = create_app({"DATABASE_URL": database_url, "TESTING": True, "RATELIMIT_ENABLED": False})
+    yield application
+
+
+@pytest.fixture()
+def client(app: object) -> object:
+    return app.test_client()  # type: ignore[attr-defined]
+
+
+@pytest.fixture()
+def tenant(database_url: str, request: pytest.FixtureRequest) -> Tenant:
+    return make_tenant(database_url, f"org-{request.node.name[:60]}-{os.urandom(3).hex()}")
+
+
+@pytest.fixture()
+def other_tenant(database_url: str) -> Tenant:
+    return make_tenant(database_url, f"other-{os.urandom(4).hex()}")
