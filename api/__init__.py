@@ -41,6 +41,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _blueprints() -> list[Any]:
-    from api import influencers, jobs_api, keys, observability, openapi
+    from api import campaigns, influencers, jobs_api, keys, observability, openapi
 
-    return [observability.bp, openapi.bp, keys.bp, influencers.bp, jobs_api.bp]
+    return [observability.bp, openapi.bp, keys.bp, influencers.bp, jobs_api.bp, campaigns.bp]
