@@ -1,0 +1,166 @@
+"""Deal terms in a creator message: deliverable bundles, usage rights and exclusivity."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from text_to_num import text2num
+
+_KINDS = {
+    "post": "post", "posts": "post", "feed post": "post", "feed posts": "post", "carousel": "post",
+    "carousels": "post", "tweet": "post", "tweets": "post", "pin": "post", "pins": "post",
+    "story": "story", "stories": "story", "story frame": "story", "story frames": "story", "frame": "story",
+    "frames": "story", "reel": "reel", "reels": "reel", "video": "video", "videos": "video", "tiktok": "video",
+    "tiktoks": "video", "short": "video", "shorts": "video", "youtube video": "video", "yt video": "video",
+    "integration": "video", "integrations": "video", "livestream": "video", "live stream": "video",
+}
+_PLURAL = {"post": "posts", "story": "stories", "reel": "reels", "video": "videos"}
+_ORDER = ("reel", "video", "post", "story")
+_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a couple of|a couple|a pair of|"
+                 "a single|a|an|another|single|an extra|one more|two more|three more")
+_KIND_RE = "|".join(sorted((re.escape(k) for k in _KINDS), key=len, reverse=True))
+_QUALIFIER = (r"(?:(?:more|extra|additional|dedicated|sponsored|static|single|short|long|ig|instagram|insta|"
+              r"tiktok|youtube|yt|facebook|fb|twitter|x|pinterest|snapchat|feed|in-feed|video|\d+-?(?:second|sec|s|"
+              r"minute|min)|long-form|short-form)\s+){0,3}")
+_ITEM_RE = re.compile(rf"(?<![$€£₹\w.,])(\d{{1,2}}|{_NUMBER_WORDS})\s*(?:x\s*)?{_QUALIFIER}({_KIND_RE})\b",
+                      re.IGNORECASE)
+_ADD_RE = re.compile(r"\b(?:add(?:ing|ed)?|plus|throw(?:ing)? in|include|including|extra|additional|another|"
+                     r"one more|bonus|on top)\b[^.,;]{0,20}$", re.IGNORECASE)
+_REMOVE_RE = re.compile(r"\b(?:drop(?:ping)?|remov(?:e|ing)|without|skip(?:ping)?|cut(?:ting)?|no|minus|"
+                        r"instead of|rather than|lose)\b[^.,;]{0,12}$", re.IGNORECASE)
+_PRICE_BEFORE_RE = re.compile(r"(?:per|/|each|every)\s*$|[\d$€£₹kK]\s+(?:a|an)\s+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DeliverableChange:
+    """Deliverables a message names: a whole bundle, additions, removals (counts per kind)."""
+
+    bundle: Counter[str]
+    added: Counter[str]
+    removed: Counter[str]
+
+    @property
+    def mentioned(self) -> bool:
+        return bool(self.bundle or self.added or self.removed)
+
+
+def _count(word: str) -> int:
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    if word in {"a", "an", "another", "single", "a single", "an extra", "one more"}:
+        return 1
+    if word in {"a couple", "a couple of", "a pair of", "two more"}:
+        return 2
+    if word == "three more":
+        return 3
+    try:
+        return int(text2num(word, "en"))
+    except ValueError:
+        return 1
+
+
+def format_deliverables(counts: Counter[str]) -> list[str]:
+    """Counter({"reel": 1, "story": 3}) → ["1 reel", "3 stories"] in a stable order."""
+    kinds = sorted(counts, key=lambda k: _ORDER.index(k) if k in _ORDER else len(_ORDER))
+    return [f"{counts[k]} {k if counts[k] == 1 else _PLURAL.get(k, k + 's')}" for k in kinds if counts[k] > 0]
+
+
+def parse_deliverable_list(items: list[str] | None) -> Counter[str]:
+    """["1 reel", "3 stories"] → Counter; unknown items are ignored."""
+    counts: Counter[str] = Counter()
+    for item in items or []:
+        for m in _ITEM_RE.finditer(item):
+            counts[_KINDS[m.group(2).lower()]] += _count(m.group(1))
+    return counts
+
+
+def find_deliverables(text: str) -> DeliverableChange:
+    bundle: Counter[str] = Counter()
+    added: Counter[str] = Counter()
+    removed: Counter[str] = Counter()
+    for m in _ITEM_RE.finditer(text):
+        before = text[max(0, m.start() - 30):m.start()]
+        if _PRICE_BEFORE_RE.search(before):
+            continue  # "$500 a post" is a unit price, not a deliverable
+        kind = _KINDS[m.group(2).lower()]
+        count = _count(m.group(1))
+        if _REMOVE_RE.search(before):
+            removed[kind] += count
+        elif _ADD_RE.search(before) or m.group(1).lower() in {"another", "an extra", "one more", "two more",
+                                                               "three more"}:
+            added[kind] += count
+        else:
+            bundle[kind] += count
+    return DeliverableChange(bundle, added, removed)
+
+
+def resolve_deliverables(change: DeliverableChange, current: list[str] | None) -> list[str] | None:
+    """The bundle the message asks for, given the current one; None when the message names no deliverables."""
+    if not change.mentioned:
+        return None
+    base = Counter(change.bundle) if change.bundle else parse_deliverable_list(current)
+    base.update(change.added)
+    base.subtract(change.removed)
+    return format_deliverables(+base) or None
+
+
+# --- usage rights and exclusivity -------------------------------------------------------------------------------
+
+_DURATION = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty-four|thirty|" \
+            r"sixty|ninety)[\s-]*(day|week|month|year|yr|mo)s?"
+_USAGE_KIND = (r"(paid (?:usage|media|ads?|social|amplification)|whitelisting|whitelist(?:ed)?|spark ads?|boosting|"
+               r"organic(?: usage| use)?|usage rights?|usage|licens(?:e|ing)|rights|repost(?:ing)? rights)")
+_USAGE_DURATION_RE = re.compile(rf"\b{_DURATION}(?:\s+of)?\s+{_USAGE_KIND}", re.IGNORECASE)
+_USAGE_FOR_RE = re.compile(rf"\b{_USAGE_KIND}\s+(?:for|of|up to|limited to)\s+{_DURATION}\b", re.IGNORECASE)
+_PERPETUAL_RE = re.compile(r"\b(?:perpetual|in perpetuity|forever|unlimited (?:usage|use|rights)|full buy-?out|"
+                           r"lifetime (?:usage|rights))\b", re.IGNORECASE)
+_ORGANIC_ONLY_RE = re.compile(r"\borganic(?: usage| use| posting)? only\b|\bonly organic\b"
+                              r"|\bno paid (?:usage|ads|media)|\bno whitelisting\b|\bno ads\b", re.IGNORECASE)
+_PAID_RE = re.compile(r"\b(?:paid (?:usage|media|ads?|social|amplification)|whitelist(?:ing|ed)?|spark ads?|"
+                      r"boost(?:ing)? (?:the )?(?:post|content)|ad usage|run (?:it|them) as ads)\b", re.IGNORECASE)
+
+_EXCL_DURATION_RE = re.compile(
+    rf"\b{_DURATION}(?:\s+of)?\s+(?:category\s+|brand\s+|competitor\s+)?exclusiv(?:ity|e)\b", re.IGNORECASE)
+_EXCL_FOR_RE = re.compile(
+    rf"\b(?:exclusiv(?:ity|e)|no (?:other )?competitors?|no competing (?:brands?|products?)|not work(?:ing)? with "
+    rf"(?:any )?competitors?)\b[^.;]{{0,30}}?\b(?:for|of|during)\s+(?:the\s+next\s+)?{_DURATION}\b", re.IGNORECASE)
+_NO_EXCL_RE = re.compile(r"\bnon-?exclusive\b|\bno exclusivity\b|\bwithout exclusivity\b", re.IGNORECASE)
+_EXCL_RE = re.compile(r"\bexclusiv(?:ity|e)\b|\bno competitors?\b", re.IGNORECASE)
+
+
+def _duration(number: str, unit: str) -> str:
+    count = _count(number.replace("-", " "))
+    unit = {"yr": "year", "mo": "month"}.get(unit.lower(), unit.lower())
+    return f"{count} {unit}{'' if count == 1 else 's'}"
+
+
+def find_usage_rights(text: str) -> str | None:
+    """"6 months usage", "organic only", "paid usage", "perpetual", or combinations like "6 months paid usage"."""
+    if _PERPETUAL_RE.search(text):
+        return "perpetual paid usage" if _PAID_RE.search(text) else "perpetual"
+    if _ORGANIC_ONLY_RE.search(text):
+        return "organic only"
+    m = _USAGE_DURATION_RE.search(text)
+    if m:
+        duration, kind = _duration(m.group(1), m.group(2)), m.group(3).lower()
+    elif m := _USAGE_FOR_RE.search(text):
+        duration, kind = _duration(m.group(2), m.group(3)), m.group(1).lower()
+    else:
+        return "paid usage" if _PAID_RE.search(text) else None
+    paid = _PAID_RE.search(kind) or _PAID_RE.search(text)
+    organic = kind.startswith("organic")
+    return f"{duration} {'paid usage' if paid else 'organic usage' if organic else 'usage'}"
+
+
+def find_exclusivity(text: str) -> str | None:
+    """"30 days exclusivity", "none" for non-exclusive, "exclusivity" when no duration is given."""
+    if _NO_EXCL_RE.search(text):
+        return "none"
+    if m := _EXCL_DURATION_RE.search(text):
+        return f"{_duration(m.group(1), m.group(2))} exclusivity"
+    if m := _EXCL_FOR_RE.search(text):
+        return f"{_duration(m.group(1), m.group(2))} exclusivity"
+    return "exclusivity" if _EXCL_RE.search(text) else None
