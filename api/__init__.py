@@ -25,7 +25,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         RATELIMIT_DEFAULT=settings.rate_limit_default,
         RATELIMIT_HEADERS_ENABLED=True,
         CELERY_BROKER_URL=settings.celery_broker_url,
-        JSON_SORT_KEYS=False,
+        SECRET_KEY=settings.secret_key,
+        MAIL_TRANSPORT=settings.mail_transport,
+        OUTBOX_DIR=settings.outbox_dir,
+        PUBLIC_BASE_URL=settings.public_base_url,
+        INBOUND_EMAIL_SECRET=settings.inbound_email_secret,
+        SEND_RATE_PER_DOMAIN=settings.send_rate_per_domain,
+        INFLUAI_COMPAT_ORG=settings.influai_compat_org,
+        INFLUAI_COMPAT_ORIGINS=settings.influai_compat_origins,
     )
     app.config.update(overrides or {})
     app.json.sort_keys = False
@@ -41,6 +48,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _blueprints() -> list[Any]:
-    from api import campaigns, influencers, jobs_api, keys, observability, openapi
+    from api import campaigns, influencers, jobs_api, keys, negotiations, observability, openapi
 
-    return [observability.bp, openapi.bp, keys.bp, influencers.bp, jobs_api.bp, campaigns.bp]
+    return [observability.bp, openapi.bp, keys.bp, influencers.bp, jobs_api.bp, campaigns.bp, negotiations.bp]
