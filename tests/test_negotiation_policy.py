@@ -1,0 +1,281 @@
+"""The negotiation policy: concessions, acceptance, levers, walk-away, escalation and the budget ceiling."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from itertools import pairwise
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from agent.negotiation.policy import (
+    BudgetViolation,
+    PolicyResult,
+    boulware,
+    decide,
+    guard,
+    initial_state,
+    open_decision,
+    package,
+    predicted_floor,
+)
+from agent.negotiation.pricing import (
+    CreatorMetrics,
+    deliverable_price,
+    package_value,
+    round_down,
+    usage_months,
+)
+from agent.negotiation.state_machine import NegotiationSetup, NegotiationState
+from agent.negotiation.types import Action, Decision, Intent, Understanding
+
+D = Decimal
+
+
+def _setup(**changes: object) -> NegotiationSetup:
+    values: dict[str, object] = {"target_usd": D("4000"), "max_usd": D("6500"), "deliverables": ["1 reel", "2 stories"],
+                                 "usage_rights": "6 months organic", "followers": 250_000,
+                                 "engagement_rate": D("4.2"), "max_rounds": 8}
+    values.update(changes)
+    return NegotiationSetup(**values)  # type: ignore[arg-type]
+
+
+def _opened(**changes: object) -> NegotiationState:
+    return open_decision(initial_state(_setup(**changes))).state
+
+
+def _ask(price: str | None, intent: Intent = Intent.COUNTER, **fields: object) -> Understanding:
+    return Understanding(intent=intent, price_usd=None if price is None else D(price), **fields)  # type: ignore[arg-type]
+
+
+def _play(state: NegotiationState, *messages: Understanding) -> list[PolicyResult]:
+    results = []
+    for u in messages:
+        result = decide(state, u)
+        results.append(result)
+        state = result.state
+    return results
+
+
+# --- fair price -------------------------------------------------------------------------------------------------
+
+
+def test_fair_price_grows_with_audience_and_blends_listed_rates() -> None:
+    small = CreatorMetrics(followers=20_000, engagement_rate=D("3.5"))
+    big = CreatorMetrics(followers=800_000, engagement_rate=D("2.2"))
+    assert deliverable_price("post", big) > deliverable_price("post", small)
+    assert deliverable_price("reel", small) > deliverable_price("post", small) > deliverable_price("story", small)
+    market = deliverable_price("post", small)
+    listed = CreatorMetrics(followers=20_000, engagement_rate=D("3.5"), listed_rates={"post": market + 1000})
+    assert deliverable_price("post", listed) == market + 500
+    youtube = CreatorMetrics(platform="youtube", followers=20_000, engagement_rate=D("3.5"))
+    assert deliverable_price("post", youtube) > market
+
+
+def test_package_value_counts_units_and_usage() -> None:
+    m = CreatorMetrics(followers=100_000)
+    one = package_value(["1 story"], m)
+    assert package_value(["3 stories"], m) == 3 * one
+    assert package_value(["1 story"], m, usage_rights="12 months organic") > package_value(
+        ["1 story"], m, usage_rights="3 months organic")
+    assert usage_months("6 months organic") == 6 and usage_months("1 year paid") == 12
+    assert usage_months("whatever you like") is None
+
+
+def test_offers_round_down_to_sensible_steps() -> None:
+    assert round_down(D("4637.20")) == D("4600.00")
+    assert round_down(D("987")) == D("975.00")
+    assert round_down(D("23456")) == D("23400.00")
+
+
+# --- concession strategy ---------------------------------------------------------------------------------------
+
+
+def test_boulware_concedes_little_early_and_reaches_the_limit() -> None:
+    anchor, limit = D("1000"), D("2000")
+    curve = [boulware(anchor, limit, t, 5, D("0.4")) for t in range(6)]
+    assert curve[0] == anchor and curve[-1] == limit
+    assert all(a <= b for a, b in pairwise(curve))
+    assert curve[2] - anchor < (limit - anchor) / 5  # 40 % of the time, under 20 % of the range
+
+
+def test_predicted_floor_extrapolates_shrinking_concessions() -> None:
+    assert predicted_floor([D("8000")]) is None
+    assert predicted_floor([D("8000"), D("7000"), D("6500")]) == D("6000")
+    assert predicted_floor([D("7000"), D("7000")]) == D("7000")
+
+
+def test_first_counter_is_anchored_at_or_below_target() -> None:
+    result = decide(_opened(), _ask("7500"))
+    assert result.decision.action == Action.COUNTER
+    assert result.act == "counter"
+    assert result.decision.offer_usd is not None and result.decision.offer_usd <= D("4000")
+    assert result.state.status == "open" and result.state.phase == "countering"
+
+
+def test_anchor_drops_toward_a_low_fair_price() -> None:
+    state = _opened(followers=20_000, engagement_rate=D("2"))  # worth far less than the 4,000 target
+    offer = decide(state, _ask("7500")).decision.offer_usd
+    assert offer is not None and offer <= D("3000")
+
+
+def test_concessions_are_monotone_and_accept_a_reachable_ask() -> None:
+    results = _play(_opened(), _ask("7500"), _ask("7000"), _ask("6600"), _ask("6300"))
+    offers = [r.decision.offer_usd for r in results if r.decision.action == Action.COUNTER]
+    assert offers == sorted(offers)
+    accepted = _play(_opened(), _ask("7500"), _ask("4050"))[-1]
+    assert accepted.decision.action == Action.ACCEPT and accepted.decision.offer_usd == D("4050.00")
+    assert accepted.state.status == "agreed" and accepted.state.agreed_price_usd == D("4050.00")
+
+
+def test_deal_accepts_at_the_last_offer() -> None:
+    first, deal = _play(_opened(), _ask("7500"), _ask(None, Intent.ACCEPT))
+    assert deal.decision.action == Action.ACCEPT
+    assert deal.decision.offer_usd == first.decision.offer_usd
+    assert deal.state.status == "agreed"
+
+
+def test_done_example_added_story_then_deal() -> None:
+    rate, story, deal = _play(_opened(), _ask("7500"),
+                              _ask("6000", deliverables=["1 reel", "3 stories"]), _ask(None, Intent.ACCEPT))
+    assert rate.decision.action == Action.COUNTER
+    assert story.decision.action == Action.COUNTER and story.decision.deliverables == ["1 reel", "3 stories"]
+    assert deal.state.status == "agreed"
+    assert deal.decision.offer_usd is not None and deal.decision.offer_usd <= D("6500")
+    assert deal.decision.deliverables == ["1 reel", "3 stories"]
+
+
+def test_fewer_deliverables_lower_the_ceiling_and_the_offer() -> None:
+    state = _opened()
+    full = package(state, ["1 reel", "2 stories"], "6 months organic")
+    smaller = package(state, ["1 reel"], "6 months organic")
+    bigger = package(state, ["1 reel", "4 stories"], "6 months organic")
+    assert smaller.ceiling < full.ceiling == D("6500") == bigger.ceiling
+    first, second = _play(state, _ask("7500"), _ask("7000", deliverables=["1 reel"]))
+    assert second.decision.deliverables == ["1 reel"]
+    assert second.decision.offer_usd is not None and first.decision.offer_usd is not None
+    assert second.decision.offer_usd < first.decision.offer_usd
+
+
+def test_firm_creator_within_budget_gets_their_price() -> None:
+    results = _play(_opened(), _ask("6000"), _ask("6000"), _ask("6000"))
+    assert results[-1].decision.action == Action.ACCEPT
+    assert results[-1].decision.offer_usd == D("6000.00")
+
+
+def test_no_zone_final_offer_then_levers_then_polite_walk_away() -> None:
+    state = _opened(product="the new serum kit")
+    results = _play(state, *[_ask("9000") for _ in range(7)])
+    acts = [r.act for r in results]
+    assert "final_offer" in acts
+    assert acts[-4:] == ["lever_deliverables", "lever_usage", "lever_product", "walk_away"]
+    final = results[acts.index("final_offer")].decision
+    assert final.offer_usd == D("6500.00")
+    lever = results[acts.index("lever_deliverables")].decision
+    assert lever.deliverables == ["2 stories"] and lever.offer_usd is not None and lever.offer_usd < D("6500")
+    assert results[-1].decision.action == Action.REJECT and results[-1].state.status == "declined"
+    assert all(r.decision.offer_usd is None or r.decision.offer_usd <= D("6500") for r in results)
+
+
+# --- other intents ----------------------------------------------------------------------------------------------
+
+
+def test_out_of_office_changes_nothing() -> None:
+    state = decide(_opened(), _ask("7500")).state
+    result = decide(state, _ask(None, Intent.OUT_OF_OFFICE))
+    assert result.act == "wait" and result.decision.action == Action.ASK and result.decision.offer_usd is None
+    assert result.state.status == "open" and result.state.round == state.round
+    assert result.state.agent_offers == state.agent_offers
+
+
+def test_stop_closes_as_declined() -> None:
+    result = decide(_opened(), _ask(None, Intent.STOP))
+    assert result.decision.action == Action.CLOSE and result.state.status == "declined"
+
+
+def test_low_confidence_escalates() -> None:
+    result = decide(_opened(), _ask("5000", confidence=0.3))
+    assert result.decision.action == Action.ESCALATE and result.state.status == "escalated"
+
+
+def test_too_many_rounds_escalate() -> None:
+    state = _opened(max_rounds=3)
+    results = _play(state, _ask("9000"), _ask("8800"), _ask(None, Intent.INQUIRE), _ask(None, Intent.INQUIRE))
+    assert results[-1].decision.action == Action.ESCALATE and results[-1].state.status == "escalated"
+
+
+def test_exclusivity_beyond_the_allowance_escalates() -> None:
+    asked = _ask("5000", Intent.ACCEPT_WITH_CONDITION, exclusivity="3 months exclusivity")
+    assert decide(_opened(), asked).decision.action == Action.ESCALATE
+    assert decide(_opened(exclusivity="6 months"), asked).decision.action != Action.ESCALATE
+
+
+def test_question_restates_the_current_offer() -> None:
+    state = decide(_opened(), _ask("7500")).state
+    result = decide(state, _ask(None, Intent.INQUIRE))
+    assert result.act == "answer" and result.decision.offer_usd == state.last_offer
+    assert decide(_opened(), _ask(None, Intent.INQUIRE)).act == "ask_rate"
+
+
+def test_injection_flag_changes_nothing() -> None:
+    state = decide(_opened(), _ask("7500")).state
+    clean = decide(state, _ask("6800"))
+    flagged = decide(state, _ask("6800", injection_suspected=True, sentiment=0.0))
+    assert flagged.decision == clean.decision and flagged.state == clean.state
+
+
+def test_closed_negotiation_refuses_more_turns() -> None:
+    done = decide(_opened(), _ask(None, Intent.STOP)).state
+    with pytest.raises(ValueError):
+        decide(done, _ask("100"))
+
+
+def test_guard_refuses_decisions_above_the_ceiling() -> None:
+    state = _opened()
+    with pytest.raises(BudgetViolation):
+        guard(Decision(action=Action.ACCEPT, offer_usd=D("6500.01"), deliverables=state.deliverables), state)
+    with pytest.raises(BudgetViolation):  # a smaller package has a smaller ceiling
+        guard(Decision(action=Action.COUNTER, offer_usd=D("6400"), deliverables=["1 story"]), state)
+    at_max = Decision(action=Action.ACCEPT, offer_usd=D("6500"), usage_rights=state.usage_rights)
+    assert guard(at_max, state).offer_usd == D("6500")
+
+
+# --- the budget property -----------------------------------------------------------------------------------------
+
+_BUNDLES = st.sampled_from([None, ["1 reel"], ["1 reel", "2 stories"], ["1 reel", "5 stories"], ["2 posts"],
+                            ["1 video", "1 reel", "3 stories"]])
+_MESSAGES = st.builds(
+    Understanding,
+    intent=st.sampled_from(list(Intent)),
+    price_usd=st.one_of(st.none(), st.decimals(min_value=1, max_value=10**7, places=2)),
+    unit_price_usd=st.one_of(st.none(), st.decimals(min_value=1, max_value=10**5, places=2)),
+    deliverables=_BUNDLES,
+    usage_rights=st.sampled_from([None, "3 months organic", "12 months paid", "forever", "1 month"]),
+    exclusivity=st.sampled_from([None, None, "1 month", "12 months"]),
+    confidence=st.floats(min_value=0, max_value=1),
+    injection_suspected=st.booleans(),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(messages=st.lists(_MESSAGES, min_size=1, max_size=14),
+       max_usd=st.decimals(min_value=100, max_value=50_000, places=0),
+       target_share=st.decimals(min_value=D("0.3"), max_value=D("1"), places=2),
+       exclusivity=st.sampled_from([None, "3 months"]))
+def test_never_offers_or_accepts_above_max(messages: list[Understanding], max_usd: Decimal, target_share: Decimal,
+                                          exclusivity: str | None) -> None:
+    target = max(D("1"), (max_usd * target_share).quantize(D("1")))
+    state = _opened(target_usd=target, max_usd=max_usd, exclusivity=exclusivity)
+    for u in messages:
+        if state.is_closed:
+            break
+        result = decide(state, u)
+        offer = result.decision.offer_usd
+        if offer is not None:
+            assert offer <= max_usd
+            assert offer <= package(state, result.decision.deliverables, result.decision.usage_rights).ceiling
+        if result.decision.action == Action.ACCEPT:
+            assert result.state.status == "agreed" and result.state.agreed_price_usd == offer
+        state = result.state
+    assert state.status in {"open", "agreed", "declined", "escalated"}
