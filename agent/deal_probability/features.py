@@ -1,0 +1,183 @@
+"""Dialogue state → fixed-length feature vector for the deal-probability model.
+
+Domain-neutral: a turn is a role (agent = buyer/brand, creator = seller), a coarse act, an optional
+price and a sentiment. Prices are only used relative to a reference price (the ask), so the same
+features describe a $200 Craigslist bike and a $5,000 sponsorship.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+import numpy as np
+
+Role = Literal["agent", "creator"]
+
+# Coarse act categories the features count. Creator acts are agent.negotiation.types.Intent values,
+# agent acts are Action values; both collapse onto these.
+ACT_CATEGORIES: tuple[str, ...] = ("accept", "reject", "counter", "inquire", "stop", "other")
+_ACT_CATEGORY: dict[str, str] = {
+    "accept": "accept",
+    "accept_with_condition": "accept",
+    "reject": "reject",
+    "counter": "counter",
+    "inquire": "inquire",
+    "ask": "inquire",
+    "stop": "stop",
+    "close": "stop",
+}
+_ROLES: tuple[Role, ...] = ("agent", "creator")
+_CLIP = 3.0  # relative prices beyond ±3× the ask are parse noise, not signal
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message or action of a negotiation, as the model sees it."""
+
+    role: Role
+    act: str
+    price: Decimal | None = None
+    sentiment: float = 0.0
+
+
+def act_category(act: str) -> str:
+    """Collapse an Intent/Action value (or anything else) onto ACT_CATEGORIES."""
+    return _ACT_CATEGORY.get(str(act).lower(), "other")
+
+
+def _names() -> tuple[str, ...]:
+    names = [
+        "turn_index_log",
+        "has_reference",
+        "has_creator_price",
+        "has_agent_price",
+        "has_both_prices",
+        "creator_last_rel",
+        "agent_last_rel",
+        "gap_rel",
+        "gap_closed_frac",
+        "creator_concession_total",
+        "creator_concession_rate",
+        "creator_concession_last",
+        "agent_concession_total",
+        "agent_concession_rate",
+        "agent_concession_last",
+        "creator_price_count",
+        "agent_price_count",
+        "creator_insists",
+        "has_budget",
+        "creator_over_budget_rel",
+        "creator_within_budget",
+        "agent_offer_vs_budget",
+        "last_role_agent",
+        "sentiment_mean",
+        "sentiment_last",
+        "sentiment_min",
+        "creator_sentiment_mean",
+        "creator_sentiment_last",
+        "agent_to_creator_ratio",
+        "turns_since_price_log",
+    ]
+    for role in _ROLES:
+        names += [f"{role}_count_{cat}" for cat in ACT_CATEGORIES]
+        names += [f"{role}_last_{cat}" for cat in ACT_CATEGORIES]
+    return tuple(names)
+
+
+FEATURE_NAMES: tuple[str, ...] = _names()
+
+
+def _rel(value: Decimal, reference: Decimal) -> float:
+    return float(np.clip(float(value / reference), -_CLIP, _CLIP))
+
+
+def dialogue_features(
+    turns: Sequence[Turn], *, ask: Decimal | None = None, budget_max: Decimal | None = None
+) -> np.ndarray:
+    """Features of the dialogue so far, in FEATURE_NAMES order (float64).
+
+    `ask` is the creator's listing price or rate; without it the creator's first price (else the
+    agent's) is the reference. `budget_max` is the agent's ceiling, when known.
+    """
+    prices: dict[Role, list[Decimal]] = {"agent": [], "creator": []}
+    for t in turns:
+        if t.price is not None and t.price > 0:
+            prices[t.role].append(t.price)
+    ref = ask if ask is not None and ask > 0 else None
+    if ref is None:
+        ref = (prices["creator"] or prices["agent"] or [None])[0]
+
+    f: dict[str, float] = dict.fromkeys(FEATURE_NAMES, 0.0)
+    f["turn_index_log"] = float(np.log1p(len(turns)))
+    f["has_reference"] = float(ref is not None)
+    cp, ap = prices["creator"], prices["agent"]
+    f["creator_price_count"] = float(len(cp))
+    f["agent_price_count"] = float(len(ap))
+    # Defaults when a side has not named a price: creator at the ask, agent nowhere (0).
+    f["creator_last_rel"] = 1.0
+    if ref is not None:
+        if cp:
+            f["has_creator_price"] = 1.0
+            f["creator_last_rel"] = _rel(cp[-1], ref)
+            f["creator_concession_total"] = _rel(cp[0] - cp[-1], ref)
+            f["creator_concession_rate"] = f["creator_concession_total"] / max(1, len(cp) - 1)
+            f["creator_concession_last"] = _rel(cp[-2] - cp[-1], ref) if len(cp) > 1 else 0.0
+            f["creator_insists"] = float(len(cp) > 1 and cp[-1] == cp[-2])
+        if ap:
+            f["has_agent_price"] = 1.0
+            f["agent_last_rel"] = _rel(ap[-1], ref)
+            f["agent_concession_total"] = _rel(ap[-1] - ap[0], ref)
+            f["agent_concession_rate"] = f["agent_concession_total"] / max(1, len(ap) - 1)
+            f["agent_concession_last"] = _rel(ap[-1] - ap[-2], ref) if len(ap) > 1 else 0.0
+        if cp and ap:
+            f["has_both_prices"] = 1.0
+            f["gap_rel"] = _rel(cp[-1] - ap[-1], ref)
+            f["agent_to_creator_ratio"] = _rel(ap[-1], cp[-1])
+            first_gap = _first_gap(turns)
+            if first_gap is not None and first_gap > 0:
+                f["gap_closed_frac"] = float(np.clip(1.0 - float((cp[-1] - ap[-1]) / first_gap), -_CLIP, _CLIP))
+        if budget_max is not None and budget_max > 0:
+            f["has_budget"] = 1.0
+            creator_now = cp[-1] if cp else ref
+            f["creator_over_budget_rel"] = _rel(creator_now - budget_max, ref)
+            f["creator_within_budget"] = float(creator_now <= budget_max)
+            f["agent_offer_vs_budget"] = _rel(ap[-1], budget_max) if ap else 0.0
+
+    if turns:
+        f["last_role_agent"] = float(turns[-1].role == "agent")
+        s = np.array([float(t.sentiment) for t in turns])
+        f["sentiment_mean"] = float(s.mean())
+        f["sentiment_last"] = float(s[-1])
+        f["sentiment_min"] = float(s.min())
+        cs = [float(t.sentiment) for t in turns if t.role == "creator"]
+        if cs:
+            f["creator_sentiment_mean"] = float(np.mean(cs))
+            f["creator_sentiment_last"] = cs[-1]
+        priced = [i for i, t in enumerate(turns) if t.price is not None and t.price > 0]
+        f["turns_since_price_log"] = (
+            float(np.log1p(len(turns) - 1 - priced[-1])) if priced else float(np.log1p(len(turns)))
+        )
+    for role in _ROLES:
+        last_cat = None
+        for t in turns:
+            if t.role == role:
+                cat = act_category(t.act)
+                f[f"{role}_count_{cat}"] += 1.0
+                last_cat = cat
+        if last_cat is not None:
+            f[f"{role}_last_{last_cat}"] = 1.0
+    return np.fromiter((f[n] for n in FEATURE_NAMES), dtype=np.float64, count=len(FEATURE_NAMES))
+
+
+def _first_gap(turns: Sequence[Turn]) -> Decimal | None:
+    """Creator's price minus agent's price at the first moment both sides had named one."""
+    last: dict[Role, Decimal] = {}
+    for t in turns:
+        if t.price is not None and t.price > 0:
+            last[t.role] = t.price
+            if len(last) == 2:
+                return last["creator"] - last["agent"]
+    return None

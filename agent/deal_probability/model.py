@@ -1,0 +1,84 @@
+"""The shipped deal-probability model: gradient-boosted trees + isotonic calibration, evaluated in numpy.
+
+The artifact is plain JSON (tree arrays, the calibration curve, the feature names), written by
+`train.py` from the fitted scikit-learn estimators and checked there against their own predictions,
+so loading it needs neither pickle nor a matching scikit-learn version.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from agent.deal_probability.features import FEATURE_NAMES, Turn, dialogue_features
+
+DEFAULT_PATH = Path(__file__).with_name("model.json")
+FORMAT = "deal-probability/gbt-isotonic/v1"
+
+
+class DealProbabilityModel:
+    """P(the negotiation ends in a deal | the dialogue so far)."""
+
+    def __init__(self, artifact: dict[str, Any]) -> None:
+        if artifact.get("format") != FORMAT:
+            raise ValueError(f"unknown deal-probability artifact format: {artifact.get('format')!r}")
+        if tuple(artifact["feature_names"]) != FEATURE_NAMES:
+            raise ValueError("artifact was trained on different features than features.py computes")
+        self.base_rate = float(artifact["base_rate"])
+        self._init = float(artifact["init_raw"])
+        self._lr = float(artifact["learning_rate"])
+        self._clip = tuple(artifact["clip"])
+        self._cal_x = np.asarray(artifact["calibration"]["x"], dtype=np.float64)
+        self._cal_y = np.asarray(artifact["calibration"]["y"], dtype=np.float64)
+        trees = artifact["trees"]
+        width = max(len(t["feature"]) for t in trees)
+
+        def pad(key: str, fill: float, dtype: type) -> np.ndarray:
+            return np.array([t[key] + [fill] * (width - len(t[key])) for t in trees], dtype=dtype)
+
+        self._left = pad("left", -1, np.int64)
+        self._right = pad("right", -1, np.int64)
+        self._feature = np.maximum(pad("feature", 0, np.int64), 0)  # leaves carry -2; never read
+        self._threshold = pad("threshold", 0.0, np.float64)
+        self._value = pad("value", 0.0, np.float64)
+        self._depth = int(artifact["max_depth"])
+        self._rows = np.arange(len(trees))
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> DealProbabilityModel:
+        """The model at `path`, or the packaged default (loaded once per process)."""
+        return _load_default() if path is None else cls(json.loads(Path(path).read_text()))
+
+    def raw_scores(self, x: np.ndarray) -> np.ndarray:
+        """Boosted log-odds for a (n, n_features) matrix, with scikit-learn's float32 split semantics."""
+        x = np.atleast_2d(np.asarray(x, dtype=np.float32)).astype(np.float64)
+        node = np.zeros((x.shape[0], len(self._rows)), dtype=np.int64)
+        for _ in range(self._depth):
+            left = self._left[self._rows, node]
+            value = np.take_along_axis(x, self._feature[self._rows, node], axis=1)
+            nxt = np.where(value <= self._threshold[self._rows, node], left, self._right[self._rows, node])
+            node = np.where(left >= 0, nxt, node)
+        return self._init + self._lr * self._value[self._rows, node].sum(axis=1)
+
+    def predict_features(self, x: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities for feature rows (FEATURE_NAMES order)."""
+        p = np.interp(self.raw_scores(x), self._cal_x, self._cal_y)
+        return np.clip(p, *self._clip)
+
+    def predict(self, turns: Sequence[Turn], ask: Decimal | None = None, budget_max: Decimal | None = None) -> float:
+        """Deal probability after `turns`; the base rate before anything is known."""
+        if not turns and ask is None:
+            return self.base_rate
+        x = dialogue_features(turns, ask=ask, budget_max=budget_max)
+        return float(self.predict_features(x)[0])
+
+
+@lru_cache(maxsize=1)
+def _load_default() -> DealProbabilityModel:
+    return DealProbabilityModel(json.loads(DEFAULT_PATH.read_text()))
