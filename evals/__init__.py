@@ -1,0 +1,1 @@
+"""Evaluation suites: transcript replay, negotiation simulation, parser accuracy."""
