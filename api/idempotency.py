@@ -25,8 +25,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _request_fingerprint() -> str:
+    """What makes two requests "the same": method, path and content (multipart by fields, not by boundary)."""
     digest = hashlib.sha256(request.method.encode() + request.path.encode())
-    digest.update(request.get_data(cache=True))
+    if request.mimetype == "multipart/form-data":
+        for key in sorted(request.form):
+            digest.update(f"{key}={request.form.getlist(key)}".encode())
+        for key in sorted(request.files):
+            upload = request.files[key]
+            digest.update(f"{key}:{upload.filename}:".encode())
+            digest.update(upload.stream.read())
+            upload.stream.seek(0)
+    else:
+        digest.update(request.get_data(cache=True))
     return digest.hexdigest()
 
 
