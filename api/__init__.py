@@ -48,6 +48,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _blueprints() -> list[Any]:
-    from api import campaigns, influencers, jobs_api, keys, negotiations, observability, openapi
+    from api import campaigns, influencers, jobs_api, keys, negotiations, observability, openapi, search
 
-    return [observability.bp, openapi.bp, keys.bp, influencers.bp, jobs_api.bp, campaigns.bp, negotiations.bp]
+    return [observability.bp, openapi.bp, keys.bp, influencers.bp, jobs_api.bp, campaigns.bp, negotiations.bp,
+            search.bp]
