@@ -4,6 +4,14 @@
 counts as money when something says so: a currency symbol/code/word, a money magnitude ("7.5k", "two
 grand") or a price cue right before it ("for 150", "how about 120"). Counts ("3 posts", "50k followers"),
 years, dates, times, percentages and phone numbers are not money.
+
+Slang and glued forms: "a grand" / "a couple grand" / "two grand" are thousands; an upper-case ISO code may
+be glued to the digits ("USD7,500", "EUR2.000"), as may "Rs"/"Rs." ("Rs.5000").
+
+Decimal marks are decided by the currency. With a dollar (or any dot-decimal currency) a single dot followed by
+three digits is a decimal point: "$1.500" reads as 1.5 dollars, exactly as written, not 1,500; two or more dot
+groups ("$1.500.000") are thousands. In comma-decimal currencies (EUR, BRL, ...) "€1.500" is 1,500 and "12,50" is
+12.5. A number with no currency written reads in `default_currency`'s convention.
 """
 
 from __future__ import annotations
@@ -98,8 +106,11 @@ _MULT_RE = re.compile(
     r"|\s*(?P<word>thousand|grand|million|billion|hundred|lakhs?|lacs?|crores?)\b)",
     re.IGNORECASE,
 )
+# Codes and "Rs" may be glued to the digits ("USD7,500", "Rs.5000"); any other letter before digits is not money.
+_GLUED_PREFIX = "|".join(rf"(?<=\b{re.escape(code)})" for code in (*_CODES, "Rs", "Rs."))
 _DIGITS_RE = re.compile(
-    r"(?<![\w.,/:#@+])(?<![A-Za-z]-)(\d{1,3}(?:[,.]\d{2,3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?)(?![\d:]|/\d)"
+    rf"(?:(?<![\w.,/:#@+])|{_GLUED_PREFIX})(?<![A-Za-z]-)"
+    r"(\d{1,3}(?:[,.]\d{2,3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?)(?![\d:]|/\d)"
 )
 _RANGE_GAP_RE = re.compile(r"^\s*(?:-|–|—|to)\s*$")
 _RANGE_MULT_RE = re.compile(r"^\s*(?:-|–|—|to)\s*\D{0,2}\d+(?:\.\d+)?([kKmM])\b")
@@ -110,6 +121,12 @@ _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ni
 _WORD = rf"(?:{'|'.join(_UNITS + _TENS)}|hundred|thousand|million|billion)"
 _WORDNUM_RE = re.compile(
     rf"\b(?:an?\s+(?=(?:hundred|thousand|million)\b))?{_WORD}(?:(?:\s+and\s+|[\s-]+){_WORD})*\b", re.IGNORECASE
+)
+# "a grand", "a couple grand": the article is the count and "grand" the magnitude, unless "grand" is an adjective.
+_GRAND_COUNT_RE = re.compile(
+    r"\b(a couple(?: of)?|an?)(?=\s+grand\b(?!\s+(?:total|prize|opening|reopening|finale|final|scheme|canyon|slam|"
+    r"piano|jury|tour|master|theft|plan|gesture|idea|vision|entrance|event|launch|style|scale|champion|old|hotel)\b))",
+    re.IGNORECASE,
 )
 _SMALL_WORDS = {w: i for i, w in enumerate(_UNITS)} | {"a": 1, "an": 1, "a couple of": 2, "a couple": 2}
 
@@ -266,6 +283,9 @@ def _candidates(text: str) -> list[_Candidate]:
             continue
         small = not re.search(r"hundred|thousand|million|billion", phrase) and value < 20
         found.append(_Candidate(m.start(), m.end(), value, m.group(0), is_word=True, small_word=small))
+    for m in _GRAND_COUNT_RE.finditer(text):
+        count = Decimal(_SMALL_WORDS[m.group(1).lower()])
+        found.append(_Candidate(m.start(), m.end(), count, m.group(0), is_word=True, small_word=True))
     return sorted(found, key=lambda c: c.start)
 
 

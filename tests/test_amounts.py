@@ -108,3 +108,38 @@ def test_not_money(text: str) -> None:
 def test_money_next_to_non_money() -> None:
     found = find_amounts("With 250k followers and 6% engagement, my fee for 2026 is $4,200 for 1 reel")
     assert [a.value for a in found] == [Decimal(4200)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [
+        ("I can do it for a grand", "1000", "USD"),
+        ("A grand per reel", "1000", "USD"),
+        ("a couple grand", "2000", "USD"),
+        ("two grand", "2000", "USD"),
+        ("USD7,500", "7500", "USD"),
+        ("EUR2.000", "2000", "EUR"),
+        ("Rs.5000", "5000", "INR"),
+    ],
+)
+def test_grand_slang_and_glued_codes(text: str, value: str, currency: str) -> None:
+    amount = _one(text)
+    assert (amount.value, amount.currency) == (Decimal(value), currency)
+
+
+def test_glued_code_keeps_its_span() -> None:
+    text = "My fee is USD7,500 for the reel"
+    amount = _one(text)
+    assert text[amount.start:amount.end] == "USD7,500"
+
+
+@pytest.mark.parametrize("text", ["a grand total of 3 posts", "the grand opening is soon", "usd7500", "ABC7500"])
+def test_grand_adjective_and_other_glued_letters_are_not_money(text: str) -> None:
+    assert find_amounts(text) == []
+
+
+def test_dot_with_three_digits_follows_the_currency_convention() -> None:
+    # Documented as is: with a dollar a single dot is a decimal point, in euros it groups thousands.
+    assert _one("$1.500").value == Decimal("1.5")
+    assert _one("€1.500").value == Decimal(1500)
+    assert _one("$1.500.000").value == Decimal(1500000)

@@ -2,7 +2,9 @@
 
 `understand` reads one message and returns its dialogue act, the price asked (USD after FX), deliverable,
 usage-rights and exclusivity changes, sentiment, a confidence for the policy (which escalates to a person
-when it is low) and an injection flag. Creator text is data: nothing in it is followed as an instruction.
+when it is low) and an injection flag. Creator text is data: nothing in it is followed as an instruction, and
+the spans that try to instruct the agent (`nlu_safety.screen`) are cut out before anything else is read, so
+"<injection> <message>" is understood exactly like "<message>", apart from the flag.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from functools import lru_cache
 
 from agent.amounts import Amount, find_amounts
 from agent.negotiation.nlu_lexicon import INTENT_CUES, OUT_OF_OFFICE, STOP, any_cue, score_cues
-from agent.negotiation.nlu_safety import injection_suspected
+from agent.negotiation.nlu_safety import screen
 from agent.negotiation.nlu_terms import (
     find_deliverables,
     find_exclusivity,
@@ -135,8 +137,10 @@ def _classify(norm: str, price: Decimal | None, ctx: NegotiationContext, terms_c
             scores[Intent.ACCEPT] += 1  # "$60 it is", "$1700 is a deal": agreeing to a price we can't check
             scores[Intent.COUNTER] += 2
         else:
-            # A price of their own is a counter, even when worded as a refusal ("too low, I need 7k").
-            scores[Intent.COUNTER] += 3 + reject + 0.5 * cues["inquire"]
+            # A price of their own is a counter, even when worded as a refusal ("too low, I need 7k") or as
+            # agreement to their own number ("$6,000 and we have a deal").
+            scores[Intent.COUNTER] += 3 + reject + accept + 0.5 * cues["inquire"]
+            scores[Intent.ACCEPT] = 0.0
             scores[Intent.REJECT] = 0.0
             scores[Intent.INQUIRE] = 0.0
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
@@ -183,6 +187,8 @@ def sentiment(text: str) -> float:
 def understand(text: str, *, context: NegotiationContext | None = None) -> Understanding:
     """What one creator message means for the negotiation (see module docstring)."""
     ctx = context or NegotiationContext()
+    screened = screen(text)
+    text = screened.text
     norm = normalize(text)
     change = find_deliverables(text)
     deliverables = resolve_deliverables(change, list(ctx.deliverables))
@@ -214,5 +220,5 @@ def understand(text: str, *, context: NegotiationContext | None = None) -> Under
         exclusivity=exclusivity,
         sentiment=max(-1.0, min(1.0, sentiment(text))),
         confidence=confidence,
-        injection_suspected=injection_suspected(text),
+        injection_suspected=screened.suspected,
     )
