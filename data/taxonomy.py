@@ -76,78 +76,102 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 
 # Lowercase phrase → niche slug. Single words and short phrases people type in a search box or a
-# "topics"/"niche" cell. Ambiguous words ("fun", "life", "show", "video") are deliberately absent.
+# "topics"/"niche" cell. Ambiguous words ("fun", "life", "show", "video") are deliberately absent. This is the one
+# source for niche words: the search lexicon (agent/query/lexicon.py) builds on it and only adds query slang.
+# Decisions a marketer would expect: "wellness" is health ("health & wellness"), not lifestyle; subjects that cut
+# across niches ("dance", "dancers", "books", "booktok") name no niche at all and stay free-text topics, so a
+# search for dancers finds dance creators filed under music, fitness or entertainment alike. The export category
+# "Music & Dance" (a whole label, CATEGORY_LABELS) is still music.
 NICHE_SYNONYMS: dict[str, str] = {
     # beauty
     "skincare": "beauty", "skin care": "beauty", "makeup": "beauty", "make up": "beauty", "cosmetics": "beauty",
-    "hair": "beauty", "haircare": "beauty", "nails": "beauty", "beauty": "beauty", "grwm": "beauty",
+    "hair": "beauty", "haircare": "beauty", "hair care": "beauty", "nails": "beauty", "nail art": "beauty",
+    "beauty": "beauty", "grwm": "beauty", "makeup artist": "beauty", "makeup artists": "beauty",
+    "beauty bloggers": "beauty",
     # fashion
     "fashion": "fashion", "style": "fashion", "outfits": "fashion", "outfit": "fashion", "ootd": "fashion",
     "clothing": "fashion", "streetwear": "fashion", "jewellery": "fashion", "jewelry": "fashion",
-    "modeling": "fashion", "modelling": "fashion", "sneakers": "fashion",
+    "modeling": "fashion", "modelling": "fashion", "sneakers": "fashion", "stylist": "fashion", "stylists": "fashion",
+    "fashionista": "fashion", "fashionistas": "fashion",
     # fitness
     "fitness": "fitness", "gym": "fitness", "workout": "fitness", "workouts": "fitness", "bodybuilding": "fitness",
-    "yoga": "fitness", "pilates": "fitness", "crossfit": "fitness", "running": "fitness",
+    "yoga": "fitness", "pilates": "fitness", "crossfit": "fitness", "running": "fitness", "bodybuilders": "fitness",
+    "personal trainer": "fitness", "personal trainers": "fitness", "fitness coaches": "fitness",
+    "home workouts": "fitness",
     # food
     "food": "food", "recipes": "food", "recipe": "food", "cooking": "food", "baking": "food", "foodie": "food",
-    "chef": "food", "vegan": "food", "restaurants": "food", "drinks": "food",
+    "chef": "food", "vegan": "food", "restaurants": "food", "drinks": "food", "foodies": "food", "chefs": "food",
+    "cooks": "food", "home chefs": "food", "home cooks": "food", "bakers": "food", "food bloggers": "food",
     # travel
     "travel": "travel", "travelling": "travel", "traveling": "travel", "tourism": "travel", "wanderlust": "travel",
+    "travelers": "travel", "travellers": "travel", "digital nomads": "travel", "travel bloggers": "travel",
+    "travel vloggers": "travel",
     # tech
     "tech": "tech", "technology": "tech", "gadgets": "tech", "computers": "tech", "software": "tech",
     "programming": "tech", "coding": "tech", "ai": "tech", "smartphones": "tech", "unboxing": "tech",
+    "gadget": "tech", "tech reviewers": "tech",
     # gaming
     "gaming": "gaming", "gamer": "gaming", "gamers": "gaming", "games": "gaming", "video games": "gaming",
-    "esports": "gaming", "streaming": "gaming", "streamer": "gaming", "twitch streamer": "gaming",
+    "esports": "gaming", "streaming": "gaming", "streamer": "gaming", "streamers": "gaming",
+    "twitch streamer": "gaming",
     # finance
     "finance": "finance", "crypto": "finance", "cryptocurrency": "finance", "investing": "finance",
     "investment": "finance", "stocks": "finance", "trading": "finance", "personal finance": "finance",
-    "money": "finance", "economics": "finance",
+    "money": "finance", "economics": "finance", "investors": "finance",
     # parenting
     "parenting": "parenting", "mom": "parenting", "moms": "parenting", "mum": "parenting", "mommy": "parenting",
     "dad": "parenting", "family": "parenting", "kids": "parenting", "baby": "parenting", "motherhood": "parenting",
+    "parents": "parenting", "mums": "parenting", "dads": "parenting", "families": "parenting",
+    "mom bloggers": "parenting",
     # lifestyle
     "lifestyle": "lifestyle", "luxury": "lifestyle", "vlog": "lifestyle", "vlogger": "lifestyle",
-    "daily vlog": "lifestyle", "wellness": "lifestyle",
+    "daily vlog": "lifestyle", "vloggers": "lifestyle",
     # music
-    "music": "music", "musician": "music", "singer": "music", "rapper": "music", "dance": "music",
-    "dancer": "music", "dj": "music", "hip hop": "music", "kpop": "music", "k pop": "music",
+    "music": "music", "musician": "music", "musicians": "music", "singer": "music", "singers": "music",
+    "rapper": "music", "rappers": "music", "dj": "music", "djs": "music", "hip hop": "music", "kpop": "music",
+    "k pop": "music",
     # sports
     "sports": "sports", "sport": "sports", "football": "sports", "soccer": "sports", "basketball": "sports",
     "cricket": "sports", "tennis": "sports", "golf": "sports", "racing": "sports", "athlete": "sports",
-    "mma": "sports", "boxing": "sports",
+    "mma": "sports", "boxing": "sports", "athletes": "sports",
     # education
     "education": "education", "learning": "education", "science": "education", "study": "education",
-    "teacher": "education", "books": "education", "booktok": "education", "history": "education",
+    "teacher": "education", "teachers": "education", "educators": "education", "history": "education",
     "language learning": "education", "edtech": "education",
     # health
     "health": "health", "nutrition": "health", "medicine": "health", "doctor": "health",
-    "mental health": "health", "healthcare": "health", "dietitian": "health",
+    "mental health": "health", "healthcare": "health", "dietitian": "health", "wellness": "health",
+    "doctors": "health", "dietitians": "health", "nutritionists": "health",
     # pets
     "pets": "pets", "pet": "pets", "dogs": "pets", "dog": "pets", "cats": "pets", "cat": "pets",
-    "animals": "pets", "puppy": "pets",
+    "animals": "pets", "puppy": "pets", "pet food": "pets", "dog moms": "pets",
+    "pet owners": "pets",
     # home
     "home": "home", "diy": "home", "decor": "home", "home decor": "home", "interior": "home",
-    "interior design": "home", "gardening": "home", "garden": "home", "cleaning": "home", "organization": "home",
+    "interior design": "home", "interiors": "home", "gardening": "home", "garden": "home", "cleaning": "home",
+    "organization": "home",
     # automotive
     "automotive": "automotive", "cars": "automotive", "car": "automotive", "motorbikes": "automotive",
     "motorcycles": "automotive", "auto": "automotive", "ev": "automotive", "supercars": "automotive",
     # entertainment
     "entertainment": "entertainment", "movies": "entertainment", "cinema": "entertainment",
     "film": "entertainment", "tv": "entertainment", "actor": "entertainment", "actress": "entertainment",
-    "celebrity": "entertainment", "shows": "entertainment", "anime": "entertainment",
+    "celebrity": "entertainment", "celebrities": "entertainment", "actors": "entertainment",
+    "shows": "entertainment", "anime": "entertainment",
     # business
-    "business": "business", "entrepreneur": "business", "entrepreneurship": "business",
+    "business": "business", "entrepreneur": "business", "entrepreneurs": "business", "founders": "business",
+    "marketers": "business", "entrepreneurship": "business",
     "marketing": "business", "startups": "business", "careers": "business", "career": "business",
     "b2b": "business", "real estate": "business",
     # art
     "art": "art", "artist": "art", "artists": "art", "drawing": "art", "painting": "art",
-    "illustration": "art", "design": "art", "crafts": "art",
+    "illustration": "art", "illustrators": "art", "painters": "art", "design": "art", "crafts": "art",
     # photography
-    "photography": "photography", "photographer": "photography", "photo": "photography",
+    "photography": "photography", "photographer": "photography", "photographers": "photography",
+    "photo": "photography",
     # comedy
     "comedy": "comedy", "humor": "comedy", "humour": "comedy", "memes": "comedy", "funny": "comedy",
-    "comedian": "comedy", "pranks": "comedy", "skits": "comedy",
+    "comedian": "comedy", "comedians": "comedy", "pranks": "comedy", "skits": "comedy",
     # outdoors
     "outdoors": "outdoors", "outdoor": "outdoors", "hiking": "outdoors", "camping": "outdoors",
     "nature": "outdoors", "adventure": "outdoors", "climbing": "outdoors", "fishing": "outdoors",

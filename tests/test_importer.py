@@ -589,3 +589,35 @@ def test_mapping_applies_to_flat_jsonl_and_count_rows_needs_no_mapping() -> None
     assert rows[0].profile.platforms[0].engagement_rate == pytest.approx(3.0)
     assert rows[1].profile is None and rows[1].error == "followers: missing"
     assert count_rows(_ODD.encode(), "odd.csv") == 2  # header not recognizable without a mapping: still counted
+
+
+# ----------------------------------------------------------------------------- package layout and side effects
+
+
+def test_a_cell_over_the_csv_default_limit_is_read_and_the_limit_is_put_back() -> None:
+    import csv
+
+    before = csv.field_size_limit()
+    notes = "x" * 200_000  # longer than the csv module's default limit (131,072): a pasted post dump
+    rows = _csv(f'Name,Followers,Notes\nAna,12000,"{notes}"\nBo,3000,short\n')
+    assert [r.profile.name for r in rows if r.profile] == ["Ana", "Bo"]
+    assert csv.field_size_limit() == before
+    with pytest.raises(ImportFormatError):
+        _csv("just,a,title\n")
+    assert csv.field_size_limit() == before  # restored when the file is refused too
+
+
+def test_old_import_path_is_the_package() -> None:
+    import data.importer
+    import data.importing
+
+    for name in ("ImportFormatError", "ImportRow", "parse_import", "count_rows", "column_plan", "Target"):
+        assert getattr(data.importer, name) is getattr(data.importing, name)
+
+
+def test_wellness_is_health_and_dance_stays_a_topic() -> None:
+    rows = _csv("Name,Followers,Category\nAna,12000,Wellness\nBo,3000,Dance\nCy,5000,Music & Dance\n")
+    ana, bo, cy = (r.profile for r in rows)
+    assert ana is not None and bo is not None and cy is not None
+    assert (ana.niches, bo.niches, cy.niches) == (["health"], [], ["music"])
+    assert bo.topics == ["Dance"]

@@ -6,8 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from agent.query import lexicon as lx
 from agent.query.parser import parse_query_offline as parse
 from agent.query.schema import QueryLocation
+from data.taxonomy import NICHE_SYNONYMS, niches_in, normalize_label
 from evals.parse_accuracy import evaluate, load_cases
 
 LA = QueryLocation(city="Los Angeles", region="California", country="US")
@@ -169,3 +171,33 @@ def test_eval_set_f1_at_least_095() -> None:
     assert len(cases) >= 150
     report = evaluate(cases, parse)
     assert report.overall.f1 >= 0.95, [m.__dict__ for m in report.misses]
+
+
+# ----------------------------------------------------------------------------- one vocabulary with the taxonomy
+
+
+def test_search_niche_words_agree_with_the_taxonomy() -> None:
+    for word, slug in NICHE_SYNONYMS.items():
+        niche = lx.SUBTOPICS[word][0] if word in lx.SUBTOPICS else lx.NICHE_TERMS.get(word)
+        assert niche == slug or (niche is None and word in lx.QUERY_FREE_TEXT), word
+    assert not lx.QUERY_FREE_TEXT - set(NICHE_SYNONYMS)
+    for word, slug in lx.QUERY_SLANG.items():
+        assert word not in NICHE_SYNONYMS, f"{word}: shared words belong in data/taxonomy.py only"
+        assert niches_in(word) in ((), (slug,)), word  # a spelling variant ("make-up") agrees with the taxonomy
+    for word, (slug, _) in lx.SUBTOPICS.items():
+        if normalize_label(word) in NICHE_SYNONYMS:
+            assert NICHE_SYNONYMS[normalize_label(word)] == slug, word
+
+
+@pytest.mark.parametrize(("word", "text", "niches", "topic"), [
+    ("wellness", "wellness creators", ["health"], None),
+    ("dancers", "dancers on tiktok", [], "dance"),
+    ("booktok", "booktok creators", [], "books"),
+    ("k pop", "k pop fans", ["music"], "k-pop"),
+])
+def test_reconciled_words_mean_the_same_in_search_and_import(word: str, text: str, niches: list[str],
+                                                               topic: str | None) -> None:
+    parsed = parse(text)
+    assert parsed.niches == niches
+    assert (topic in parsed.topics) if topic else not parsed.topics
+    assert list(niches_in(word)) == niches

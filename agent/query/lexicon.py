@@ -1,7 +1,8 @@
 """Query-side vocabulary: how marketers name niches, platforms, languages, tiers and sort orders.
 
-Richer than `data.taxonomy` (which normalizes stored labels): it knows search-box slang ("MUA", "gym rats",
-"finfluencers") and which words are filler ("find me", "influencers", "creators"). Two kinds of niche terms:
+Builds on `data.taxonomy.NICHE_SYNONYMS`, the one source of niche words shared with the importer, and adds only
+what is particular to queries: search-box slang ("MUA", "gym rats", "finfluencers"), taxonomy words a query keeps
+as free text (`QUERY_FREE_TEXT`), and which words are filler ("find me", "influencers"). Two kinds of niche terms:
 
 - `NICHE_TERMS`: a name for the niche itself ("skincare", "foodies") → consumed, sets the niche only;
 - `SUBTOPICS`: narrower subjects ("crypto", "yoga", "K-beauty") → set the niche AND stay as a topic for
@@ -10,111 +11,69 @@ Richer than `data.taxonomy` (which normalizes stored labels): it knows search-bo
 
 from __future__ import annotations
 
+from data.taxonomy import NICHE_SYNONYMS
 from data.types import PLATFORMS
 
-try:  # the shared taxonomy; the query lexicon below adds to it and wins on conflicts
-    from data.taxonomy import NICHE_SYNONYMS as _SHARED_SYNONYMS
-except ImportError:  # pragma: no cover - taxonomy is optional for this module
-    _SHARED_SYNONYMS = {}
-
-# Terms whose meaning in a search query differs from the shared taxonomy or that a topic should keep.
-_TAXONOMY_SKIP = frozenset({
-    "crypto", "cryptocurrency", "yoga", "pilates", "crossfit", "running", "vegan", "streetwear", "sneakers",
-    "soccer", "football", "basketball", "cricket", "tennis", "golf", "mma", "boxing", "racing", "books",
-    "booktok", "history", "edtech", "mental health", "cats", "cat", "dance", "dancer", "kpop", "k pop",
-    "hip hop", "diy", "ev", "supercars", "startups", "b2b", "real estate", "anime", "hiking", "camping",
-    "climbing", "fishing", "surfing", "zero waste", "skits", "pranks", "memes", "wellness", "luxury",
-    "unboxing", "ai", "style", "hair", "nails", "study", "interior", "organization", "cleaning", "design",
-    "family", "kids", "baby", "money", "shows", "tv", "film", "movies", "trading", "stocks", "drinks",
-    "restaurants", "green living", "climate", "eco", "nature", "adventure", "photo", "learning", "science",
-    "doctor", "medicine", "nutrition", "dietitian",
+# Words the shared taxonomy maps to a niche that a search query keeps as free text instead: in a query they are
+# modifiers or ambiguous ("vegan recipes", "luxury brands", "kids' audience", "AI tools", "photo dumps"), so they
+# never set a niche constraint here. They never map to a *different* niche (tests/test_query_parser.py checks).
+QUERY_FREE_TEXT = frozenset({
+    "hair", "nails", "style", "vegan", "restaurants", "drinks", "ai", "unboxing", "trading", "kids", "baby",
+    "luxury", "racing", "learning", "study", "history", "medicine", "doctor", "dietitian", "interior",
+    "organization", "supercars", "tv", "shows", "b2b", "design", "photo",
 })
 
-# phrase (lower case, words separated by single spaces) → niche slug
-NICHE_TERMS: dict[str, str] = {k: v for k, v in _SHARED_SYNONYMS.items() if k not in _TAXONOMY_SKIP}
-NICHE_TERMS.update({
+# Search-box slang and person nouns the taxonomy does not hold (it normalizes stored labels, not queries).
+QUERY_SLANG: dict[str, str] = {
     # beauty
-    "beauty": "beauty", "skincare": "beauty", "skin care": "beauty", "skin": "beauty", "makeup": "beauty",
-    "make up": "beauty", "make-up": "beauty", "mua": "beauty", "muas": "beauty", "makeup artist": "beauty",
-    "makeup artists": "beauty", "skinfluencer": "beauty", "skinfluencers": "beauty", "beauty gurus": "beauty",
-    "beauty guru": "beauty", "skincare gurus": "beauty", "skincare guru": "beauty", "beauty bloggers": "beauty",
-    "cosmetics": "beauty", "haircare": "beauty", "hair care": "beauty", "nail art": "beauty", "grwm": "beauty",
+    "skin": "beauty", "make-up": "beauty", "mua": "beauty", "muas": "beauty", "skinfluencer": "beauty",
+    "skinfluencers": "beauty", "beauty gurus": "beauty", "beauty guru": "beauty", "skincare gurus": "beauty",
+    "skincare guru": "beauty",
     # fashion
-    "fashion": "fashion", "fashionistas": "fashion", "fashionista": "fashion", "outfits": "fashion",
-    "ootd": "fashion", "clothing": "fashion", "stylists": "fashion", "stylist": "fashion", "models": "fashion",
+    "models": "fashion",
     # fitness
-    "fitness": "fitness", "gym": "fitness", "gym rats": "fitness", "gym rat": "fitness", "gymrats": "fitness",
-    "fitfluencers": "fitness", "fitfluencer": "fitness", "workout": "fitness", "workouts": "fitness",
-    "personal trainers": "fitness", "personal trainer": "fitness", "fitness coaches": "fitness",
-    "bodybuilders": "fitness", "bodybuilding": "fitness", "fitspo": "fitness",
+    "gym rats": "fitness", "gym rat": "fitness", "gymrats": "fitness", "fitfluencers": "fitness",
+    "fitfluencer": "fitness", "fitspo": "fitness",
     # food
-    "food": "food", "foodie": "food", "foodies": "food", "recipe": "food", "recipes": "food", "cooking": "food",
-    "cooks": "food", "chefs": "food", "chef": "food", "home chefs": "food", "home cooks": "food", "baking": "food",
-    "bakers": "food", "food bloggers": "food", "food critics": "food",
-    # travel
-    "travel": "travel", "travelers": "travel", "travellers": "travel", "wanderlust": "travel",
-    "digital nomads": "travel", "travel bloggers": "travel", "travel vloggers": "travel",
+    "food critics": "food",
     # tech
-    "tech": "tech", "techies": "tech", "technology": "tech", "gadgets": "tech", "gadget": "tech",
-    "tech reviewers": "tech", "techtok": "tech", "software": "tech", "coding": "tech", "programming": "tech",
-    "developers": "tech",
+    "techies": "tech", "techtok": "tech", "developers": "tech",
     # gaming
-    "gaming": "gaming", "gamers": "gaming", "gamer": "gaming", "streamers": "gaming", "streamer": "gaming",
-    "video games": "gaming", "esports": "gaming", "let's players": "gaming",
+    "let's players": "gaming",
     # finance
-    "finance": "finance", "personal finance": "finance", "finfluencers": "finance", "finfluencer": "finance",
-    "fintok": "finance", "investing": "finance", "investors": "finance", "money": "finance",
+    "finfluencers": "finance", "finfluencer": "finance", "fintok": "finance",
     # parenting
-    "parenting": "parenting", "parents": "parenting", "mom bloggers": "parenting", "mommy bloggers": "parenting",
-    "mum bloggers": "parenting", "mom influencers": "parenting", "mommy influencers": "parenting",
-    "momfluencers": "parenting", "momfluencer": "parenting", "mommy": "parenting", "mom": "parenting",
-    "moms": "parenting", "mums": "parenting", "dads": "parenting", "dad": "parenting", "mamas": "parenting",
-    "dad bloggers": "parenting", "motherhood": "parenting", "family": "parenting", "families": "parenting",
+    "mommy bloggers": "parenting", "mum bloggers": "parenting", "mom influencers": "parenting",
+    "mommy influencers": "parenting", "momfluencers": "parenting", "momfluencer": "parenting", "mamas": "parenting",
+    "dad bloggers": "parenting",
     # lifestyle
-    "lifestyle": "lifestyle", "vloggers": "lifestyle", "vlogger": "lifestyle", "daily vlogs": "lifestyle",
+    "daily vlogs": "lifestyle",
     # music
-    "music": "music", "musicians": "music", "musician": "music", "singers": "music", "rappers": "music",
-    "djs": "music", "producers": "music",
-    # sports
-    "sports": "sports", "sport": "sports", "athletes": "sports", "athlete": "sports",
+    "producers": "music",
     # education
-    "education": "education", "educators": "education", "educational": "education", "teachers": "education",
-    "edutainment": "education", "science": "education",
+    "educational": "education", "edutainment": "education",
     # health
-    "health": "health", "wellness": "health", "healthy": "health", "nutritionists": "health",
-    "nutrition": "health", "doctors": "health", "dietitians": "health",
+    "healthy": "health",
     # pets
-    "pets": "pets", "pet": "pets", "pet food": "pets", "dogs": "pets", "dog": "pets", "dog people": "pets",
-    "dog lovers": "pets", "dog moms": "pets", "cat people": "pets", "pet owners": "pets", "petfluencers": "pets",
-    "animals": "pets", "animal lovers": "pets",
+    "dog people": "pets", "dog lovers": "pets", "cat people": "pets", "petfluencers": "pets",
+    "animal lovers": "pets",
     # home
-    "home": "home", "home decor": "home", "decor": "home", "interior design": "home", "interiors": "home",
-    "gardening": "home", "cleaning": "home", "cleantok": "home",
+    "cleantok": "home",
     # automotive
-    "automotive": "automotive", "cars": "automotive", "car": "automotive", "car guys": "automotive",
-    "car reviewers": "automotive", "car enthusiasts": "automotive", "petrolheads": "automotive",
-    "motorcycles": "automotive",
-    # entertainment
-    "entertainment": "entertainment", "movies": "entertainment", "film": "entertainment",
-    "celebrities": "entertainment", "actors": "entertainment",
+    "car guys": "automotive", "car reviewers": "automotive", "car enthusiasts": "automotive",
+    "petrolheads": "automotive",
     # business
-    "business": "business", "entrepreneurs": "business", "entrepreneur": "business", "founders": "business",
-    "thought leaders": "business", "marketing": "business", "marketers": "business",
-    # art
-    "art": "art", "artists": "art", "artist": "art", "illustrators": "art", "painters": "art", "crafts": "art",
-    # photography
-    "photography": "photography", "photographers": "photography", "photographer": "photography",
+    "thought leaders": "business",
     # comedy
-    "comedy": "comedy", "comedians": "comedy", "comedian": "comedy", "funny": "comedy", "humor": "comedy",
     "meme pages": "comedy",
     # outdoors
-    "outdoors": "outdoors", "outdoor": "outdoors", "outdoorsy": "outdoors", "nature": "outdoors",
-    "adventure": "outdoors",
+    "outdoorsy": "outdoors",
     # sustainability
-    "sustainability": "sustainability", "sustainable": "sustainability", "eco": "sustainability",
-    "eco-friendly": "sustainability", "eco friendly": "sustainability", "green living": "sustainability",
-    "climate": "sustainability",
-})
+    "eco-friendly": "sustainability",
+}
+
+# phrase (lower case, words separated by single spaces) → niche slug: the taxonomy's words plus the slang.
+NICHE_TERMS: dict[str, str] = {k: v for k, v in NICHE_SYNONYMS.items() if k not in QUERY_FREE_TEXT} | QUERY_SLANG
 
 # phrase → (niche or None, topic kept for semantic search)
 SUBTOPICS: dict[str, tuple[str | None, str]] = {
@@ -152,7 +111,8 @@ SUBTOPICS: dict[str, tuple[str | None, str]] = {
     "mobile gaming": ("gaming", "mobile gaming"), "minecraft": ("gaming", "minecraft"),
     "fortnite": ("gaming", "fortnite"),
     "indie musicians": ("music", "indie"), "indie music": ("music", "indie"),
-    "kpop": ("music", "k-pop"), "k-pop": ("music", "k-pop"), "hip hop": ("music", "hip hop"),
+    "kpop": ("music", "k-pop"), "k-pop": ("music", "k-pop"), "k pop": ("music", "k-pop"),
+    "hip hop": ("music", "hip hop"),
     "dancers": (None, "dance"), "dancer": (None, "dance"), "dance": (None, "dance"),
     "books": (None, "books"), "book": (None, "books"), "booktok": (None, "books"), "bookstagram": (None, "books"),
 }
