@@ -31,6 +31,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         PUBLIC_BASE_URL=settings.public_base_url,
         INBOUND_EMAIL_SECRET=settings.inbound_email_secret,
         SEND_RATE_PER_DOMAIN=settings.send_rate_per_domain,
+        SEND_LEASE_SECONDS=settings.send_lease_seconds,
+        REDIS_URL=settings.redis_url,
         INFLUAI_COMPAT_ORG=settings.influai_compat_org,
         INFLUAI_COMPAT_ORIGINS=settings.influai_compat_origins,
     )
@@ -48,7 +50,18 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _blueprints() -> list[Any]:
-    from api import campaigns, influencers, jobs_api, keys, negotiations, observability, openapi, search
+    from api import (
+        campaigns,
+        compat,
+        influencers,
+        jobs_api,
+        keys,
+        negotiations,
+        observability,
+        openapi,
+        outreach,
+        search,
+    )
 
     return [observability.bp, openapi.bp, keys.bp, influencers.bp, jobs_api.bp, campaigns.bp, negotiations.bp,
-            search.bp]
+            search.bp, outreach.bp, compat.bp]

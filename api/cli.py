@@ -82,9 +82,9 @@ def revoke_key(key: str) -> None:
 @click.option("--org", "org_name", default=DEMO_ORG, show_default=True)
 @click.option("--seed", default=7, show_default=True, help="generator seed (same seed, same profiles)")
 def seed(count: int, org_name: str, seed: int) -> None:
-    from data.generator import generate_profiles
     from tqdm import tqdm
 
+    from data.generator import generate_profiles
     from data.influencers import upsert_influencer
     from data.schemas import InfluencerIn
 
@@ -103,8 +103,9 @@ def seed(count: int, org_name: str, seed: int) -> None:
 
 
 def _reindex(org_id: str) -> None:
-    from retrieval.sync import reindex_org
     from tqdm import tqdm
+
+    from retrieval.sync import reindex_org
 
     with session_scope(_db_url()) as s:
         bar = tqdm(desc="indexing", unit="profile")
@@ -212,3 +213,72 @@ def serve(host: str, port: int, workers: int) -> None:
 
     click.echo(f"serving on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     _Server().run()
+
+
+@cli.command(help="Negotiate in the terminal: you play the creator, the agent answers (an empty line or Ctrl-D ends).")
+@click.option("--campaign", "campaign_id", required=True, help="campaign id")
+@click.option("--influencer", "influencer_id", required=True, help="influencer id")
+@click.option("--target", "target_usd", type=str, default=None, help="target price in USD (new negotiations)")
+@click.option("--max", "max_usd", type=str, default=None, help="budget ceiling in USD (new negotiations)")
+@click.option("--channel", type=click.Choice(["chat", "email", "voice"]), default="chat", show_default=True)
+def negotiate(campaign_id: str, influencer_id: str, target_usd: str | None, max_usd: str | None,
+              channel: str) -> None:
+    from decimal import Decimal, InvalidOperation
+
+    from agent.llm import get_provider
+    from agent.negotiation import service
+    from data.influencers import eager_options
+    from data.models import Campaign, Negotiation
+
+    provider = get_provider()
+    with session_scope(_db_url()) as s:
+        campaign = s.get(Campaign, campaign_id)
+        influencer = s.scalar(select(Influencer).where(Influencer.id == influencer_id).options(*eager_options()))
+        if campaign is None or influencer is None or campaign.org_id != influencer.org_id:
+            raise click.ClickException("no such campaign and influencer in one organization")
+        neg = s.scalar(select(Negotiation).where(Negotiation.campaign_id == campaign.id,
+                                                 Negotiation.influencer_id == influencer.id,
+                                                 Negotiation.status == "open"))
+        if neg is None:
+            try:
+                target, ceiling = Decimal(target_usd or ""), Decimal(max_usd or "")
+            except InvalidOperation:
+                raise click.BadParameter("a new negotiation needs --target and --max in USD") from None
+            neg = service.start(s, org_id=campaign.org_id, campaign=campaign, influencer=influencer, channel=channel,
+                                target_usd=target, max_usd=ceiling, deliverables=list(campaign.deliverables or []),
+                                usage_rights=None, provider=provider)
+        else:
+            click.echo(f"resuming negotiation {neg.id}")
+        neg_id = neg.id
+        for message in neg.messages:
+            click.echo(f"{'agent' if message.role == 'agent' else 'you'}> {message.text}\n")
+    click.echo(f"negotiation {neg_id}: you are {influencer.name}; type your messages.")
+    while True:
+        text = click.prompt("you", default="", show_default=False, prompt_suffix="> ").strip()
+        if not text:
+            break
+        with session_scope(_db_url()) as s:
+            neg = service.lock(s, campaign.org_id, neg_id)
+            try:
+                outcome = service.take_message(s, neg, text, provider=provider)
+            except service.NegotiationClosed as exc:
+                raise click.ClickException(str(exc)) from None
+            click.echo(f"agent> {outcome.reply.text}")
+            click.echo(f"       [{outcome.reply.action}, status {neg.status}, "
+                       f"deal probability {neg.deal_probability}]\n")
+            if neg.status != "open":
+                break
+
+
+@cli.command("send-followups", help="Send the follow-up emails due now (the worker beat does this every 5 minutes).")
+@click.option("--org", "org_name", default=None, help="organization name; all when omitted")
+def send_followups(org_name: str | None) -> None:
+    from api import jobs, launch
+
+    jobs.configure(_db_url(), None)
+    org_id = None
+    if org_name:
+        with session_scope(_db_url()) as s:
+            org_id = _org(s, org_name).id
+    summary = launch.send_due_followups(org_id=org_id)
+    click.echo(", ".join(f"{key}: {value}" for key, value in summary.items()) or "nothing due")

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     secret_key: str = Field(default="dev-only-change-me", description="signs unsubscribe tokens")
     inbound_email_secret: str | None = None
     send_rate_per_domain: str = "10/s"
+    send_lease_seconds: int = 120
     max_content_length: int = 10 * 1024 * 1024
     influai_compat_org: str | None = None
     influai_compat_origins: str = ""

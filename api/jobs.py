@@ -33,6 +33,7 @@ celery.conf.update(
     accept_content=["json"],
     broker_connection_retry_on_startup=True,
     task_ignore_result=True,
+    include=["api.launch"],
 )
 
 _state: dict[str, Any] = {"database_url": None, "broker": None}

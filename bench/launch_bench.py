@@ -1,0 +1,112 @@
+"""Launch throughput: one campaign to `count` creators over real SMTP (aiosmtpd on 127.0.0.1), end to end.
+
+Measures from the launch request to the last email accepted by the server, through the same path as
+production (HTTP route → Celery tasks on the in-process pool → draft, checks, SMTP, negotiation), with the
+per-domain rate limit off. `python -m bench.launch_bench [COUNT]`.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+class _Sink:
+    """Counts messages accepted by the SMTP server."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.finished_at = 0.0
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self._lock:
+            self.count += 1
+            self.finished_at = time.perf_counter()
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _seed(database_url: str, org_id: str, count: int) -> list[str]:
+    from data.db import session_scope
+    from data.influencers import create_influencer
+    from data.schemas import InfluencerIn
+
+    ids = []
+    with session_scope(database_url) as s:
+        for n in range(count):
+            profile = InfluencerIn.model_validate({
+                "name": f"Bench Creator {n}", "email": f"creator{n}@bench.example", "languages": ["en"],
+                "niches": ["beauty"], "location": {"city": "Austin", "country": "US"},
+                "platforms": [{"platform": "instagram", "handle": f"bench{n}", "followers": 20_000 + n * 97,
+                               "engagement_rate": 3.5}],
+                "rates_usd": {"post": 900, "reel": 1400},
+                "recent_posts": [{"platform": "instagram", "text": "Morning skincare routine, step by step",
+                                  "posted_at": "2026-10-02T10:00:00Z"}],
+            })
+            ids.append(create_influencer(s, org_id, profile).id)
+    return ids
+
+
+def run(count: int = 200, database_url: str | None = None) -> dict[str, Any]:
+    """Launch to `count` creators and report emails per second (SQLite in a temp dir unless a URL is given)."""
+    from api import create_app, jobs, launch, outreach
+    from api.auth import issue_key
+    from data.db import session_scope
+    from data.migrate import upgrade
+    from data.models import Organization
+
+    workdir = Path(tempfile.mkdtemp(prefix="launch-bench-"))
+    url = database_url or f"sqlite:///{workdir / 'bench.db'}"
+    upgrade(url)
+    sink, port = _Sink(), _free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    previous = launch._config["current"]
+    try:
+        app = create_app({"DATABASE_URL": url, "RATELIMIT_ENABLED": False, "SEND_RATE_PER_DOMAIN": "0",
+                          "MAIL_TRANSPORT": f"smtp://127.0.0.1:{port}", "PUBLIC_BASE_URL": "https://bench.example"})
+        if outreach.bp.name not in app.blueprints:
+            app.register_blueprint(outreach.bp)
+        with session_scope(url) as s:
+            org = Organization(name=f"bench-{time.time_ns()}")
+            s.add(org)
+            s.flush()
+            org_id, key = org.id, issue_key(s, org, "manager")[1]
+        ids = _seed(url, org_id, count)
+        client = app.test_client()
+        headers = {"Authorization": f"Bearer {key}"}
+        campaign = client.post("/api/v1/campaigns", headers=headers, json={
+            "name": "Bench launch", "brand": "Lumen", "deliverables": ["1 reel", "3 stories"],
+            "sender": {"name": "Ana", "email": "ana@lumen.example", "postal_address": "1 Main St, Austin, TX"},
+        }).json
+        started = time.perf_counter()
+        r = client.post(f"/api/v1/campaigns/{campaign['id']}/launch", headers=headers, json={
+            "influencer_ids": ids, "channel": "email", "pricing": {"target_usd": 1500, "max_usd": 2200}})
+        if r.status_code != 202:
+            raise RuntimeError(f"launch refused: {r.status_code} {r.get_json()}")
+        jobs.wait_idle(600)
+        elapsed = (sink.finished_at or time.perf_counter()) - started
+        job = client.get(f"/api/v1/jobs/{r.json['job_id']}", headers=headers).json
+        return {"count": count, "delivered": sink.count, "seconds": round(elapsed, 2),
+                "emails_per_s": round(sink.count / elapsed, 1) if elapsed > 0 else None,
+                "job_status": job["status"], "backend": url.split(":", 1)[0]}
+    finally:
+        controller.stop()
+        launch._config["current"] = previous
+
+
+if __name__ == "__main__":
+    print(run(int(sys.argv[1]) if len(sys.argv) > 1 else 200))

@@ -1,0 +1,69 @@
+"""The command line: organizations, keys, seeding and the terminal negotiation."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from api.cli import cli
+from api.config import get_settings
+from data.db import session_scope
+from data.models import ApiKey, Influencer, Organization
+
+
+@pytest.fixture()
+def run(database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    get_settings.cache_clear()
+
+    def invoke(*args: str, input: str | None = None):
+        return CliRunner().invoke(cli, list(args), input=input)
+
+    yield invoke
+    get_settings.cache_clear()
+
+
+def test_every_command_has_help(run):
+    for command in ("migrate", "serve", "seed", "create-org", "create-key", "revoke-key", "import-influencers",
+                    "reindex", "negotiate", "bootstrap-demo", "send-followups"):
+        result = run(command, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.output, command
+
+
+def test_org_key_lifecycle_prints_key_alone_on_last_line(run, client, database_url):
+    name = "cli-org-" + str(id(run))
+    assert run("create-org", name).exit_code == 0
+    assert run("create-org", name).exit_code != 0  # no duplicates
+    result = run("create-key", "--org", name, "--role", "manager")
+    assert result.exit_code == 0
+    key = result.output.strip().splitlines()[-1]
+    assert key.startswith("ik_") and " " not in key
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"})
+    assert me.status_code == 200 and me.json["role"] == "manager" and me.json["organization"]["name"] == name
+    assert run("revoke-key", key).exit_code == 0
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+    assert run("create-key", "--org", name, "--role", "owner").exit_code != 0
+    with session_scope(database_url) as s:
+        assert s.scalar(select(func.count()).select_from(ApiKey).join(Organization).where(
+            Organization.name == name)) == 1
+
+
+def test_seed_is_deterministic_and_idempotent(run, tenant, database_url):
+    assert run("seed", "--count", "30", "--org", tenant.name).exit_code == 0
+    result = run("seed", "--count", "30", "--org", tenant.name)
+    assert result.exit_code == 0 and "0 created, 30 updated" in result.output
+    with session_scope(database_url) as s:
+        assert s.scalar(select(func.count()).select_from(Influencer).where(Influencer.org_id == tenant.org_id)) == 30
+
+
+def test_negotiate_in_the_terminal(run, client, tenant):
+    from tests.payloads import CAMPAIGN, creator
+
+    inf = client.post("/api/v1/influencers", json=creator(77), headers=tenant.headers()).json
+    camp = client.post("/api/v1/campaigns", json=CAMPAIGN, headers=tenant.headers()).json
+    result = run("negotiate", "--campaign", camp["id"], "--influencer", inf["id"], "--target", "4000", "--max",
+                 "6500", input="My rate is $7,500 for this.\nOK, $6,000 and we have a deal.\nDeal.\n\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("agent>") >= 3
+    assert "status agreed" in result.output
