@@ -34,7 +34,7 @@ from api.config import get_settings
 from api.errors import ApiError, fields_from_validation, not_found
 from api.extensions import db_session
 from api.validation import parse_json_body
-from data.fx import to_usd
+from data.fx import to_usd, usd_per_unit
 from data.influencers import eager_options, upsert_influencer
 from data.models import AuditLog, Campaign, Influencer, Negotiation, Organization, utcnow
 from data.schemas import InfluencerIn
@@ -376,6 +376,68 @@ def end_conversation() -> dict[str, Any]:
     return {"conversationId": neg.id, "status": neg.status, "summary": summary + "."}
 
 
-# ---------------------------------------------------------------- /search and /health (§7): added by the lead
-# The lead adds `POST /search` and `GET /health` to this blueprint here; they inherit the activation
-# check (404 unless INFLUAI_COMPAT_ORG is set) and the CORS headers above.
+# ---------------------------------------------------------------- /search (§7)
+
+_CONTENT_TYPES = {"instagram": "Reels & Posts", "tiktok": "Short videos", "youtube": "Videos", "twitch": "Live streams",
+                  "twitter": "Posts", "linkedin": "Posts", "facebook": "Posts & Videos", "snapchat": "Stories",
+                  "pinterest": "Pins"}
+
+
+class SearchArgs(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    prompt: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    limit: Annotated[int, Field(ge=1, le=100)] = 10
+
+
+def _filters_applied(parsed: dict[str, Any]) -> list[str]:
+    """The constraints in words, the way the InfluAI UI lists them."""
+    labels = []
+    for key, value in parsed.items():
+        if value in (None, [], {}) or (key == "sort" and value == "relevance"):
+            continue
+        if key == "locations":
+            value = [", ".join(part for part in (loc.get("city"), loc.get("region"), loc.get("country")) if part)
+                     for loc in value]
+        labels.append(f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}")
+    return labels
+
+
+def _legacy_influencer(profile: dict[str, Any]) -> dict[str, Any]:
+    primary = max(profile["platforms"], key=lambda p: p["followers"]) if profile["platforms"] else None
+    post_usd = profile["rates_usd"].get("post")
+    rate_inr = None
+    if post_usd is not None:
+        rate_inr = int((Decimal(str(post_usd)) / usd_per_unit("INR")).quantize(Decimal("1")))
+    return {
+        "name": profile["name"],
+        "category": profile["niches"][0] if profile["niches"] else None,
+        "content_type": _CONTENT_TYPES.get(primary["platform"]) if primary else None,
+        "platform": primary["platform"].capitalize() if primary else None,
+        "followers": profile["total_followers"],
+        "engagement": profile["avg_engagement_rate"],
+        "rate_inr": rate_inr,
+        "age": None,  # the creator's own age and gender are not stored (only their audience's)
+        "gender": None,
+        "contact": {"email": profile["email"], "phone": profile["phone"]},
+    }
+
+
+@bp.post("/search")
+def legacy_search() -> dict[str, Any]:
+    """InfluAI's search: `POST /search?prompt=…&limit=…` (a JSON body with the same fields works too)."""
+    from api.search import run_search
+
+    org_id = _org_id()
+    raw: dict[str, Any] = dict(request.args)
+    if request.is_json and isinstance(request.get_json(silent=True), dict):
+        raw = {**request.get_json(silent=True), **raw}
+    try:
+        args = SearchArgs.model_validate(raw)
+    except ValidationError as exc:
+        raise ApiError(422, "the search needs a prompt", code="validation_error",
+                       fields=fields_from_validation(exc)) from None
+    found = run_search(org_id, args.prompt, None, args.limit)
+    people = [_legacy_influencer(item["influencer"]) for item in found["results"]]
+    return {"prompt": args.prompt, "interpreted_criteria": found["parsed"],
+            "filters_applied": _filters_applied(found["parsed"]), "total_matches": found["total_matches"],
+            "results_returned": len(people), "influencers": people}

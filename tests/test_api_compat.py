@@ -112,3 +112,31 @@ def test_routes_are_404_when_not_configured(database_url):
         assert client.post("/end-conversation", json={"conversationId": "x"}).status_code == 404
     finally:
         launch._config["current"] = previous
+
+
+def test_legacy_search_answers_in_influai_shape(compat_client, tenant, database_url):
+    from data.influencers import create_influencer
+    from data.schemas import InfluencerIn
+    from retrieval.sync import reindex_org
+    from tests.payloads import SARAH
+
+    with session_scope(database_url) as s:
+        create_influencer(s, tenant.org_id, InfluencerIn.model_validate(SARAH))
+    with session_scope(database_url) as s:
+        reindex_org(s, tenant.org_id)
+    r = compat_client.post("/search", query_string={"prompt": "beauty influencers in LA with 50K+ followers",
+                                                    "limit": 5}, headers={"Origin": ORIGIN})
+    assert r.status_code == 200, r.json
+    body = r.json
+    assert r.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert body["prompt"] == "beauty influencers in LA with 50K+ followers"
+    assert body["interpreted_criteria"]["niches"] == ["beauty"]
+    assert "min_followers: 50000" in body["filters_applied"]
+    assert body["total_matches"] == body["results_returned"] == 1
+    sarah = body["influencers"][0]
+    assert sarah["name"] == "Sarah Johnson" and sarah["platform"] == "Instagram" and sarah["category"] == "beauty"
+    assert sarah["followers"] == 300000 and sarah["engagement"] == 4.5
+    assert sarah["rate_inr"] == round(2500 / 0.012)  # $2,500 a post at the default FX table
+    assert sarah["contact"] == {"email": "sarah@example.com", "phone": "+13105550100"}
+    missing = compat_client.post("/search")
+    assert missing.status_code == 422 and "prompt" in missing.json["error"]["fields"]
