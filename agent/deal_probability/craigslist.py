@@ -1,8 +1,17 @@
 """CraigslistBargain (He et al. 2018, parsed dev split) → Turn sequences for training and evaluation.
 
-Mapping onto our product: the buyer is our agent (brand), the seller is the creator. The ask is the
-listing price; the buyer's private Target stands in for the brand's budget_max (a soft ceiling in CB,
-a hard one in our product). The label is a deal: outcome reward == 1 (an offer that was accepted).
+Mapping onto our product: the buyer is our agent (brand), the seller is the creator. The label is a deal:
+outcome reward == 1 (an offer that was accepted). The buyer's private Target stands in for the brand's
+budget_max (a soft ceiling in CB, a hard one in our product).
+
+Two readings of the messages:
+- "understand" (default, what production sees): every message text goes through our own
+  `agent.negotiation.understanding.understand`; a seller message becomes a creator turn with the
+  understood intent, price and sentiment; a buyer message becomes an agent turn whose act is the Action
+  the understood intent amounts to (counter/accept/reject/close/ask), with sentiment 0 as production's
+  agent turns have.
+- "annotated": CB's own parsed dialogue acts and prices (kept to measure what our NLU costs).
+Formal `offer` events (no text) are a counter at the offered price in both readings.
 """
 
 from __future__ import annotations
@@ -12,45 +21,29 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 from agent.deal_probability.features import Turn
+from agent.negotiation.understanding import NegotiationContext, understand
 
 # Relative to the repository root; overridable on the training command line.
 DEFAULT_PATH = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "craigslistbargain" / "dev-parsed.json"
+Reading = Literal["understand", "annotated"]
 
 # CB dialogue acts → our creator Intent values (seller) and agent Action values (buyer).
 _SELLER_ACT = {
-    "intro": "greet",
-    "init-price": "counter",
-    "counter-price": "counter",
-    "vague-price": "counter",
-    "insist": "counter",
-    "inquiry": "inquire",
-    "inform": "off_topic",
-    "agree": "accept",
-    "disagree": "reject",
-    "unknown": "off_topic",
-    "offer": "counter",
-    "accept": "accept",
-    "reject": "reject",
-    "quit": "stop",
+    "intro": "greet", "init-price": "counter", "counter-price": "counter", "vague-price": "counter",
+    "insist": "counter", "inquiry": "inquire", "inform": "off_topic", "agree": "accept", "disagree": "reject",
+    "unknown": "off_topic", "offer": "counter", "accept": "accept", "reject": "reject", "quit": "stop",
 }
 _BUYER_ACT = {
-    "intro": "ask",
-    "init-price": "counter",
-    "counter-price": "counter",
-    "vague-price": "counter",
-    "insist": "counter",
-    "inquiry": "ask",
-    "inform": "ask",
-    "agree": "accept",
-    "disagree": "reject",
-    "unknown": "ask",
-    "offer": "counter",
-    "accept": "accept",
-    "reject": "reject",
-    "quit": "close",
+    "intro": "ask", "init-price": "counter", "counter-price": "counter", "vague-price": "counter",
+    "insist": "counter", "inquiry": "ask", "inform": "ask", "agree": "accept", "disagree": "reject",
+    "unknown": "ask", "offer": "counter", "accept": "accept", "reject": "reject", "quit": "close",
 }
+# An understood buyer message → the agent Action it amounts to (production's agent acts).
+_INTENT_ACTION = {"counter": "counter", "accept": "accept", "accept_with_condition": "accept", "reject": "reject",
+                  "stop": "close"}
 TERMINAL_ACTIONS = frozenset({"accept", "reject", "quit"})
 
 _POSITIVE = frozenset(
@@ -78,7 +71,7 @@ class CbDialogue:
 
 
 def lexicon_sentiment(text: str) -> float:
-    """A crude word-count polarity in [-1, 1]; CB has no sentiment labels and our NLU supplies its own."""
+    """A crude word-count polarity in [-1, 1], for the annotated reading (CB has no sentiment labels)."""
     words = _WORD.findall(text.lower())
     pos = sum(w in _POSITIVE for w in words)
     neg = sum(w in _NEGATIVE for w in words)
@@ -95,30 +88,56 @@ def _fallback_price(text: str, listing: Decimal) -> Decimal | None:
     return found
 
 
-def _turn(event: dict, listing: Decimal) -> Turn:
+def _annotated_turn(event: dict, listing: Decimal) -> Turn:
     role = "agent" if int(event["agent"]) == 0 else "creator"
     acts = _BUYER_ACT if role == "agent" else _SELLER_ACT
-    action = event["action"]
     text = event["data"] if isinstance(event.get("data"), str) else ""
     meta = event.get("metadata") or {}
     price: Decimal | None = None
-    if action == "message":
-        intent = meta.get("intent")
-        if meta.get("price") is not None:
-            price = Decimal(str(meta["price"]))
-        elif not meta:
-            price = _fallback_price(text, listing)
-        if intent is None:
-            intent = "counter-price" if price is not None else ("inquiry" if "?" in text else "unknown")
-    else:
-        intent = action
-        if action == "offer" and isinstance(event.get("data"), dict) and event["data"].get("price") is not None:
-            price = Decimal(str(event["data"]["price"]))
+    intent = meta.get("intent")
+    if meta.get("price") is not None:
+        price = Decimal(str(meta["price"]))
+    elif not meta:
+        price = _fallback_price(text, listing)
+    if intent is None:
+        intent = "counter-price" if price is not None else ("inquiry" if "?" in text else "unknown")
     return Turn(role=role, act=acts.get(intent, acts["unknown"]), price=price, sentiment=lexicon_sentiment(text))
 
 
-def load_dialogues(path: Path | str = DEFAULT_PATH) -> list[CbDialogue]:
-    """Every dialogue with a positive listing price; agent 0 is the buyer in this split."""
+def _understood_turn(event: dict, last_price: dict[str, Decimal | None]) -> Turn:
+    """A message read by our NLU, against the other side's last price (what 'your offer' refers to)."""
+    role = "agent" if int(event["agent"]) == 0 else "creator"
+    other = "creator" if role == "agent" else "agent"
+    text = event["data"] if isinstance(event.get("data"), str) else ""
+    u = understand(text, context=NegotiationContext(last_agent_offer_usd=last_price[other]))
+    if role == "creator":
+        return Turn(role="creator", act=u.intent.value, price=u.price_usd, sentiment=u.sentiment)
+    act = _INTENT_ACTION.get(u.intent.value, "ask")
+    return Turn(role="agent", act=act, price=u.price_usd if act in ("counter", "accept") else None)
+
+
+def dialogue_turns(events: list[dict], listing: Decimal, reading: Reading = "understand") -> list[Turn]:
+    """Every event of one CB dialogue as a Turn (agent 0 is the buyer in this split)."""
+    turns: list[Turn] = []
+    last_price: dict[str, Decimal | None] = {"agent": None, "creator": None}
+    for event in events:
+        role = "agent" if int(event["agent"]) == 0 else "creator"
+        if event["action"] == "message":
+            turn = _annotated_turn(event, listing) if reading == "annotated" else _understood_turn(event, last_price)
+        else:
+            action = event["action"]
+            data = event.get("data")
+            price = Decimal(str(data["price"])) if isinstance(data, dict) and data.get("price") is not None else None
+            acts = _BUYER_ACT if role == "agent" else _SELLER_ACT
+            turn = Turn(role=role, act=acts.get(action, acts["unknown"]), price=price)
+        if turn.price is not None and turn.price > 0:
+            last_price[role] = turn.price
+        turns.append(turn)
+    return turns
+
+
+def load_dialogues(path: Path | str = DEFAULT_PATH, reading: Reading = "understand") -> list[CbDialogue]:
+    """Every dialogue with a positive listing price and the buyer as agent 0, sorted by uuid."""
     raw = json.loads(Path(path).read_text())
     out = []
     for d in raw:
@@ -134,11 +153,11 @@ def load_dialogues(path: Path | str = DEFAULT_PATH) -> list[CbDialogue]:
         out.append(
             CbDialogue(
                 uuid=d["uuid"],
-                turns=[_turn(e, listing) for e in events],
+                turns=dialogue_turns(events, listing, reading),
                 n_open=n_open,
                 ask=listing,
                 budget_max=Decimal(str(target)) if target else None,
                 deal=(d.get("outcome") or {}).get("reward") == 1,
             )
         )
-    return out
+    return sorted(out, key=lambda d: d.uuid)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 from typing import Literal
 
 import numpy as np
@@ -80,10 +81,24 @@ def _names() -> tuple[str, ...]:
         "creator_sentiment_last",
         "agent_to_creator_ratio",
         "turns_since_price_log",
+        # added in v2: price moves, repeats, agreement on the table, per-role recency and the last two acts
+        "creator_price_moves",
+        "agent_price_moves",
+        "creator_repeats",
+        "prices_crossed",
+        "agent_at_budget",
+        "creator_turns_log",
+        "agent_turns_log",
+        "creator_sentiment_trend",
+        "turns_since_creator_price_log",
+        "turns_since_agent_price_log",
     ]
     for role in _ROLES:
         names += [f"{role}_count_{cat}" for cat in ACT_CATEGORIES]
         names += [f"{role}_last_{cat}" for cat in ACT_CATEGORIES]
+    names += [f"turn_last_{cat}" for cat in ACT_CATEGORIES]
+    names += [f"turn_prev_{cat}" for cat in ACT_CATEGORIES]
+    names += ["turn_prev_same_role"]
     return tuple(names)
 
 
@@ -160,6 +175,7 @@ def dialogue_features(
         f["turns_since_price_log"] = (
             float(np.log1p(len(turns) - 1 - priced[-1])) if priced else float(np.log1p(len(turns)))
         )
+    _moves_and_recency(f, turns, prices, budget_max)
     for role in _ROLES:
         last_cat = None
         for t in turns:
@@ -170,6 +186,31 @@ def dialogue_features(
         if last_cat is not None:
             f[f"{role}_last_{last_cat}"] = 1.0
     return np.fromiter((f[n] for n in FEATURE_NAMES), dtype=np.float64, count=len(FEATURE_NAMES))
+
+
+def _moves_and_recency(
+    f: dict[str, float], turns: Sequence[Turn], prices: dict[Role, list[Decimal]], budget_max: Decimal | None
+) -> None:
+    """How prices moved, whether they met, how recent each side's price is, and the last two acts."""
+    cp, ap = prices["creator"], prices["agent"]
+    f["creator_price_moves"] = float(sum(a != b for a, b in pairwise(cp)))
+    f["agent_price_moves"] = float(sum(a != b for a, b in pairwise(ap)))
+    f["creator_repeats"] = float(sum(a == b for a, b in pairwise(cp)))
+    f["prices_crossed"] = float(bool(cp and ap and cp[-1] <= ap[-1]))
+    f["agent_at_budget"] = float(bool(ap and budget_max and ap[-1] >= budget_max * Decimal("0.99")))
+    n_creator = sum(t.role == "creator" for t in turns)
+    f["creator_turns_log"] = float(np.log1p(n_creator))
+    f["agent_turns_log"] = float(np.log1p(len(turns) - n_creator))
+    cs = [float(t.sentiment) for t in turns if t.role == "creator"]
+    f["creator_sentiment_trend"] = cs[-1] - cs[0] if cs else 0.0
+    for role in _ROLES:
+        idx = [i for i, t in enumerate(turns) if t.role == role and t.price is not None and t.price > 0]
+        f[f"turns_since_{role}_price_log"] = float(np.log1p(len(turns) - 1 - idx[-1] if idx else len(turns)))
+    if turns:
+        f[f"turn_last_{act_category(turns[-1].act)}"] = 1.0
+    if len(turns) > 1:
+        f[f"turn_prev_{act_category(turns[-2].act)}"] = 1.0
+        f["turn_prev_same_role"] = float(turns[-2].role == turns[-1].role)
 
 
 def _first_gap(turns: Sequence[Turn]) -> Decimal | None:

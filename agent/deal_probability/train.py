@@ -1,13 +1,19 @@
 """Train, calibrate, evaluate and export the deal-probability model.
 
-    python -m agent.deal_probability.train [--cb-path PATH] [--out-dir DIR]
+    python -m agent.deal_probability.train [--cb-path PATH] [--agent-path PATH] [--out-dir DIR]
 
-Examples are dialogue prefixes. A dialogue with turns t1..tn contributes the prefixes t1..tk for
-k = 0 .. n_open, where n_open is the number of turns before the first decisive act (CB: the first
-accept/reject/quit action; simulated: the first accept or walk-away), or every prefix when there is
-none. The decision itself is never in a scored prefix. The label is whether the dialogue ended in a
-deal. CB dialogues are split by dialogue (seeded permutation), simulated ones come from separate seeds,
-so no prefix of a test dialogue is ever trained on. Writes model.json, metrics.json and reliability.md.
+Two sources, both read the way production reads a negotiation (service._turns / deal_probability: no
+listing price, so the reference is the creator's first price; budget_max is the brand's ceiling):
+- CraigslistBargain: real human dialogues, messages read by our own NLU (craigslist.py). A dialogue with
+  turns t1..tn contributes every prefix t1..tk, k = 0..n_open (n_open: turns before the first formal
+  accept/reject/quit), so the decision itself is never scored.
+- The real agent against the scripted personas (agent_dialogues.py, written by
+  `python -m evals.deal_training_data`): the prefixes production scores, i.e. after the agent's opening
+  and after each agent reply while the negotiation is still open.
+The label is whether the dialogue ended in a deal. Both sources are split by dialogue with a seeded
+permutation (no prefix of a test dialogue is ever trained on); choices were made by grouped 5-fold CV on
+the training part only (`--select` prints that comparison). Writes model.json, metrics.json and
+reliability.md.
 """
 
 from __future__ import annotations
@@ -28,21 +34,18 @@ from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import GroupKFold
 
-from agent.deal_probability import craigslist
-from agent.deal_probability.features import FEATURE_NAMES, Turn, act_category, dialogue_features
+from agent.deal_probability import agent_dialogues, craigslist
+from agent.deal_probability.features import FEATURE_NAMES, Turn, dialogue_features
 from agent.deal_probability.model import FORMAT, DealProbabilityModel
-from agent.deal_probability.simulated import simulate_dialogues
 
 OUT_DIR = Path(__file__).resolve().parent
 SEED = 0
-CB_TEST_FRACTION = 0.25
-SIM_TRAIN, SIM_TEST = 800, 200
-SIM_WEIGHT = 0.5  # a simulated prefix counts half a real one: it teaches budget logic, not human behaviour
-SIM_NO_ASK_SHARE = 0.3  # simulated dialogues passed with ask=None, so the model sees the no-reference case
+TEST_FRACTION = 0.25
+AGENT_WEIGHT = 1.0  # a prefix of the agent's simulation counts as much as a CB prefix
 CLIP = (0.02, 0.98)  # an open negotiation is never certain; the caller sets 1.0/0.0 on agreed/declined
 GBT_PARAMS: dict[str, Any] = {
-    "n_estimators": 150,
-    "max_depth": 3,
+    "n_estimators": 300,
+    "max_depth": 2,
     "learning_rate": 0.05,
     "subsample": 0.8,
     "min_samples_leaf": 40,
@@ -53,12 +56,12 @@ GBT_PARAMS: dict[str, Any] = {
 @dataclass(frozen=True)
 class Dialogue:
     key: str
-    source: str  # "cb" or "sim"
+    source: str  # "cb" or "agent"
     turns: list[Turn]
-    n_open: int
-    ask: Decimal | None
+    prefixes: list[int]  # lengths of the prefixes that are examples
     budget_max: Decimal | None
     deal: bool
+    decisive: int  # CB: n_open (the last open prefix); agent: the last scored prefix
 
 
 @dataclass
@@ -72,37 +75,45 @@ class Examples:
     is_last_open: np.ndarray
 
 
-def _sim_open(turns: Sequence[Turn]) -> int:
-    return next((i for i, t in enumerate(turns) if act_category(t.act) in ("accept", "stop")), len(turns))
-
-
-def load_all(cb_path: Path) -> tuple[list[Dialogue], list[Dialogue]]:
-    """(train, test) dialogues from CB and the simulator."""
-    cb = sorted(craigslist.load_dialogues(cb_path), key=lambda d: d.uuid)
-    order = np.random.default_rng(SEED).permutation(len(cb))
-    n_test = round(len(cb) * CB_TEST_FRACTION)
-    test_idx = set(order[:n_test].tolist())
-    train: list[Dialogue] = []
-    test: list[Dialogue] = []
-    for i, d in enumerate(cb):
-        item = Dialogue(d.uuid, "cb", d.turns, d.n_open, d.ask, d.budget_max, d.deal)
-        (test if i in test_idx else train).append(item)
-    for bucket, n, seed in ((train, SIM_TRAIN, SEED + 1), (test, SIM_TEST, SEED + 2)):
-        for j, (turns, ask, budget, deal) in enumerate(simulate_dialogues(n, seed)):
-            shown_ask = None if j % 10 < SIM_NO_ASK_SHARE * 10 else ask
-            bucket.append(Dialogue(f"sim{seed}-{j}", "sim", turns, _sim_open(turns), shown_ask, budget, deal))
+def _split(items: list, seed: int) -> tuple[list, list]:
+    order = np.random.default_rng(seed).permutation(len(items))
+    test_idx = set(order[: round(len(items) * TEST_FRACTION)].tolist())
+    train = [d for i, d in enumerate(items) if i not in test_idx]
+    test = [d for i, d in enumerate(items) if i in test_idx]
     return train, test
+
+
+def cb_dialogues(path: Path, reading: craigslist.Reading = "understand") -> list[Dialogue]:
+    return [
+        Dialogue(d.uuid, "cb", d.turns, list(range(d.n_open + 1)), d.budget_max, d.deal, d.n_open)
+        for d in craigslist.load_dialogues(path, reading)
+    ]
+
+
+def agent_sim_dialogues(path: Path) -> list[Dialogue]:
+    out = []
+    for d in agent_dialogues.load_dialogues(path):
+        ks = d.open_prefixes
+        out.append(Dialogue(d.key, "agent", d.turns, ks, d.budget_max, d.deal, ks[-1] if ks else 0))
+    return out
+
+
+def load_all(cb_path: Path, agent_path: Path) -> tuple[list[Dialogue], list[Dialogue]]:
+    """(train, test): each source split by dialogue with its own seeded permutation."""
+    cb_train, cb_test = _split(cb_dialogues(cb_path), SEED)
+    ag_train, ag_test = _split(agent_sim_dialogues(agent_path), SEED + 1)
+    return cb_train + ag_train, cb_test + ag_test
 
 
 def build_examples(dialogues: Iterable[Dialogue]) -> Examples:
     rows: list[np.ndarray] = []
     meta: list[tuple[bool, str, str, int, bool, bool]] = []
     for d in dialogues:
-        for k in range(d.n_open + 1):
+        for k in d.prefixes:
             prefix = d.turns[:k]
-            rows.append(dialogue_features(prefix, ask=d.ask, budget_max=d.budget_max))
+            rows.append(dialogue_features(prefix, budget_max=d.budget_max))
             roles = {t.role for t in prefix if t.price is not None and t.price > 0}
-            meta.append((d.deal, d.key, d.source, k, len(roles) == 2, k == d.n_open))
+            meta.append((d.deal, d.key, d.source, k, len(roles) == 2, k == d.decisive))
     cols = list(zip(*meta, strict=True))
     return Examples(
         x=np.vstack(rows),
@@ -115,15 +126,21 @@ def build_examples(dialogues: Iterable[Dialogue]) -> Examples:
     )
 
 
-def fit(ex: Examples) -> CalibratedClassifierCV:
-    """Boosted trees refit on all training prefixes; isotonic calibration on grouped out-of-fold scores."""
+def weights(ex: Examples) -> np.ndarray:
+    return np.where(ex.source == "agent", AGENT_WEIGHT, 1.0)
+
+
+def grouped_splits(ex: Examples, n_splits: int = 5) -> list[tuple[np.ndarray, np.ndarray]]:
     _, groups = np.unique(ex.group, return_inverse=True)
-    splits = list(GroupKFold(n_splits=5).split(ex.x, ex.y, groups))
-    weight = np.where(ex.source == "sim", SIM_WEIGHT, 1.0)
+    return list(GroupKFold(n_splits=n_splits).split(ex.x, ex.y, groups))
+
+
+def fit(ex: Examples, params: dict[str, Any] = GBT_PARAMS) -> CalibratedClassifierCV:
+    """Boosted trees refit on all training prefixes; isotonic calibration on grouped out-of-fold scores."""
     model = CalibratedClassifierCV(
-        GradientBoostingClassifier(**GBT_PARAMS), method="isotonic", cv=splits, ensemble=False
+        GradientBoostingClassifier(**params), method="isotonic", cv=grouped_splits(ex), ensemble=False
     )
-    return model.fit(ex.x, ex.y, sample_weight=weight)
+    return model.fit(ex.x, ex.y, sample_weight=weights(ex))
 
 
 def export(model: CalibratedClassifierCV, base_rate: float) -> dict[str, Any]:
@@ -190,30 +207,53 @@ def score(y: np.ndarray, p: np.ndarray, groups: np.ndarray) -> dict[str, Any]:
     }
 
 
+def _stages(ex: Examples, source: str) -> dict[str, np.ndarray]:
+    src = ex.source == source
+    return {
+        "opening (k<=1)": src & (ex.k <= 1),
+        "before both sides named a price (k>1)": src & (ex.k > 1) & ~ex.both_prices,
+        "both sides named a price": src & ex.both_prices,
+        "last open prefix (just before the decision)": src & ex.is_last_open,
+    }
+
+
 def evaluate(ex: Examples, p: np.ndarray) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name, sel in (("cb", ex.source == "cb"), ("sim", ex.source == "sim"), ("all", np.ones(len(p), bool))):
+    for name, sel in (("cb", ex.source == "cb"), ("agent", ex.source == "agent"), ("all", np.ones(len(p), bool))):
         out[name] = score(ex.y[sel], p[sel], ex.group[sel]) | {"reliability": reliability(ex.y[sel], p[sel])}
-    cb = ex.source == "cb"
-    stages = {
-        "empty (k=0)": cb & (ex.k == 0),
-        "before both sides named a price": cb & (ex.k > 0) & ~ex.both_prices,
-        "both sides named a price": cb & ex.both_prices,
-        "last open prefix (just before the decision)": cb & ex.is_last_open,
-    }
-    out["cb_by_stage"] = {name: score(ex.y[sel], p[sel], ex.group[sel]) for name, sel in stages.items()}
+    for source in ("cb", "agent"):
+        out[f"{source}_by_stage"] = {
+            name: score(ex.y[sel], p[sel], ex.group[sel]) for name, sel in _stages(ex, source).items() if sel.any()
+        }
+    return out
+
+
+def cross_validate(ex: Examples, params: dict[str, Any] = GBT_PARAMS) -> dict[str, Any]:
+    """Grouped 5-fold out-of-fold scores of the uncalibrated trees on the training part (model selection)."""
+    oof = np.zeros(len(ex.y))
+    w = weights(ex)
+    splits = grouped_splits(ex)
+    for tr, te in splits:
+        gbt = GradientBoostingClassifier(**params).fit(ex.x[tr], ex.y[tr], sample_weight=w[tr])
+        oof[te] = gbt.predict_proba(ex.x[te])[:, 1]
+    out = {}
+    for source in ("cb", "agent"):
+        sel = ex.source == source
+        folds = [round(float(roc_auc_score(ex.y[te][sel[te]], oof[te][sel[te]])), 4) for _, te in splits]
+        out[source] = score(ex.y[sel], oof[sel], ex.group[sel]) | {"auc_by_fold": folds}
     return out
 
 
 def spot_checks(test: list[Dialogue], model: DealProbabilityModel) -> list[dict[str, Any]]:
-    """Held-out CB predictions (2 deals, 2 no-deals, 3 prefixes each), recomputed by the tests to catch drift."""
-    cb = [d for d in test if d.source == "cb"]
-    chosen = [d for d in cb if d.deal][:2] + [d for d in cb if not d.deal][:2]
+    """Held-out predictions (per source 2 deals, 2 no-deals, up to 3 prefixes each), recomputed by the tests."""
     checks = []
-    for d in chosen:
-        for k in sorted({1, d.n_open // 2, d.n_open}):
-            p = model.predict(d.turns[:k], ask=d.ask, budget_max=d.budget_max)
-            checks.append({"uuid": d.key, "k": k, "deal": d.deal, "prediction": round(p, 6)})
+    for source in ("cb", "agent"):
+        ds = [d for d in test if d.source == source and len(d.prefixes) > 2]
+        for d in [d for d in ds if d.deal][:2] + [d for d in ds if not d.deal][:2]:
+            ks = [k for k in d.prefixes if k > 0]
+            for k in sorted({ks[0], ks[len(ks) // 2], ks[-1]}):
+                p = model.predict(d.turns[:k], budget_max=d.budget_max)
+                checks.append({"source": source, "key": d.key, "k": k, "deal": d.deal, "prediction": round(p, 6)})
     return checks
 
 
@@ -223,7 +263,7 @@ def _fmt(v: float | None) -> str:
 
 def reliability_markdown(metrics: dict[str, Any]) -> str:
     lines = ["# Deal-probability model: held-out reliability", "", metrics["scored_prefixes"], ""]
-    for name in ("cb", "sim", "all"):
+    for name in ("cb", "agent", "all"):
         m = metrics["test"][name]
         lines += [
             f"## {name}: AUC {_fmt(m['auc'])}, Brier {_fmt(m['brier'])} "
@@ -238,23 +278,37 @@ def reliability_markdown(metrics: dict[str, Any]) -> str:
             for r in m["reliability"]
         ]
         lines.append("")
-    lines += ["## CB by stage", "", "| stage | prefixes | AUC | Brier |", "|---|---:|---:|---:|"]
-    for stage, m in metrics["test"]["cb_by_stage"].items():
-        lines.append(f"| {stage} | {m['prefixes']} | {_fmt(m['auc'])} | {_fmt(m['brier'])} |")
+    for source in ("cb", "agent"):
+        lines += [f"## {source} by stage", "", "| stage | prefixes | AUC | Brier |", "|---|---:|---:|---:|"]
+        for stage, m in metrics["test"][f"{source}_by_stage"].items():
+            lines.append(f"| {stage} | {m['prefixes']} | {_fmt(m['auc'])} | {_fmt(m['brier'])} |")
+        lines.append("")
+    cv = metrics["train"]["grouped_cv"]
+    lines += [
+        "## grouped 5-fold CV on the training part (uncalibrated trees, used for model selection)",
+        "",
+        "| source | AUC | Brier |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| {s} | {_fmt(m['auc'])} (folds {', '.join(_fmt(a) for a in m['auc_by_fold'])}) | {_fmt(m['brier'])} |"
+        for s, m in cv.items()
+    ]
     return "\n".join(lines) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cb-path", type=Path, default=craigslist.DEFAULT_PATH, help="CB dev-parsed.json")
+    parser.add_argument("--agent-path", type=Path, default=agent_dialogues.DEFAULT_PATH, help="agent simulation")
     parser.add_argument("--out-dir", type=Path, default=OUT_DIR, help="where model.json and metrics go")
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
-    train, test = load_all(args.cb_path)
+    train, test = load_all(args.cb_path, args.agent_path)
     tr, te = build_examples(train), build_examples(test)
-    weight = np.where(tr.source == "sim", SIM_WEIGHT, 1.0)
-    base_rate = float(np.average(tr.y, weights=weight))
+    base_rate = float(np.average(tr.y, weights=weights(tr)))
+    cv = cross_validate(tr)
     fitted = fit(tr)
     artifact = export(fitted, base_rate)
     shipped = DealProbabilityModel(artifact)
@@ -266,18 +320,20 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
 
     metrics: dict[str, Any] = {
         "scored_prefixes": (
-            "Every prefix t1..tk, k = 0..n_open, of every held-out dialogue, where n_open counts the turns "
-            "before the first decisive act (CB: accept/reject/quit action; simulated: accept or walk-away); "
-            "the decisive act itself and anything after it are never scored. Label: the dialogue ended in a deal."
+            "Held-out dialogues only. CB: every prefix t1..tk, k = 0..n_open, where n_open counts the turns before "
+            "the first formal accept/reject/quit; messages read by our own NLU. Agent: the real agent against the "
+            "scripted personas, scored where production scores (after the opening and after each agent reply "
+            "while the negotiation is open). No listing price is given (as in production). "
+            "Label: the dialogue ended in a deal."
         ),
         "test": evaluate(te, p),
         "train": {
             "cb_dialogues": sum(d.source == "cb" for d in train),
-            "sim_dialogues": sum(d.source == "sim" for d in train),
+            "agent_dialogues": sum(d.source == "agent" for d in train),
             "prefixes": len(tr.y),
-            "sim_weight": SIM_WEIGHT,
-            "sim_no_ask_share": SIM_NO_ASK_SHARE,
+            "agent_weight": AGENT_WEIGHT,
             "base_rate_weighted": round(base_rate, 4),
+            "grouped_cv": cv,
         },
         "model": {
             "estimator": "GradientBoostingClassifier",
@@ -286,8 +342,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             "clip": list(CLIP),
             "sklearn_version": sklearn.__version__,
             "export_max_abs_diff": drift,
+            "cb_reading": "understand",
         },
-        "split": {"seed": SEED, "cb_test_fraction": CB_TEST_FRACTION, "sim_train": SIM_TRAIN, "sim_test": SIM_TEST},
+        "split": {"seed": SEED, "test_fraction": TEST_FRACTION},
         "spot_checks": spot_checks(test, shipped),
     }
     args.out_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,57 @@
+"""The real agent's simulated negotiations (written by `python -m evals.deal_training_data`) as Turns.
+
+Each line holds one dialogue exactly as production persists it (see `evals/deal_training_data.py`) and its
+final status; the label is a deal (status "agreed"). Production computes a probability after the agent's
+opening and after every agent reply while the negotiation is open, so those prefixes are the ones this
+source offers for training and scoring (`open_prefixes`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from agent.deal_probability.features import Turn
+
+DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "simulated_agent.jsonl"
+_CLOSING_ACTIONS = frozenset({"accept", "reject", "close", "escalate"})
+
+
+@dataclass(frozen=True)
+class AgentDialogue:
+    key: str
+    persona: str
+    status: str
+    turns: list[Turn]
+    budget_max: Decimal
+    deal: bool
+
+    @property
+    def open_prefixes(self) -> list[int]:
+        """Lengths k of the prefixes production scores: each ends with an agent turn that left it open."""
+        out = []
+        for k, turn in enumerate(self.turns, start=1):
+            if turn.role != "agent":
+                continue
+            if turn.act in _CLOSING_ACTIONS:
+                break
+            out.append(k)
+        return out
+
+
+def _turn(row: list) -> Turn:
+    role, act, price, sentiment = row
+    return Turn(role=role, act=act, price=None if price is None else Decimal(price), sentiment=float(sentiment))
+
+
+def load_dialogues(path: Path | str = DEFAULT_PATH) -> list[AgentDialogue]:
+    dialogues = []
+    for line in Path(path).read_text().splitlines():
+        if line.strip():
+            r = json.loads(line)
+            dialogues.append(AgentDialogue(key=r["key"], persona=r["persona"], status=r["status"],
+                                           turns=[_turn(t) for t in r["turns"]], budget_max=Decimal(r["budget_max"]),
+                                           deal=bool(r["deal"])))
+    return dialogues
