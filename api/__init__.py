@@ -61,7 +61,8 @@ def _blueprints() -> list[Any]:
         openapi,
         outreach,
         search,
+        web,
     )
 
     return [observability.bp, openapi.bp, keys.bp, influencers.bp, jobs_api.bp, campaigns.bp, negotiations.bp,
-            search.bp, outreach.bp, compat.bp]
+            search.bp, outreach.bp, compat.bp, web.bp]

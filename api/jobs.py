@@ -53,8 +53,21 @@ def configure(database_url_: str | None = None, broker_url: str | None = None) -
 configure(os.environ.get("DATABASE_URL"), os.environ.get("CELERY_BROKER_URL"))
 
 
+_local = threading.local()
+
+
 def session() -> Session:
-    return get_sessionmaker(_state["database_url"] or database_url())()
+    """A session on the database of the app that queued the work (in-process), else the configured one."""
+    url = getattr(_local, "database_url", None) or _state["database_url"] or database_url()
+    return get_sessionmaker(url)()
+
+
+def _run_in_process(url: str | None, task: Task, args: tuple[Any, ...]) -> Any:
+    _local.database_url = url
+    try:
+        return task.apply(args=args)
+    finally:
+        _local.database_url = None
 
 
 def in_process() -> bool:
@@ -70,9 +83,15 @@ def enqueue(task: Task, *args: Any) -> None:
     with _lock:
         if _executor is None:
             _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="jobs")
-        future = _executor.submit(task.apply, args=args)
+        future = _executor.submit(_run_in_process, _caller_database_url(), task, args)
         _pending.add(future)
     future.add_done_callback(_pending.discard)
+
+
+def _caller_database_url() -> str | None:
+    from flask import current_app, has_app_context
+
+    return current_app.config.get("DATABASE_URL") if has_app_context() else getattr(_local, "database_url", None)
 
 
 def wait_idle(timeout: float = 60.0) -> bool:
