@@ -47,15 +47,31 @@ def _seed(database_url: str, org_id: str, count: int) -> list[str]:
     ids = []
     with session_scope(database_url) as s:
         for n in range(count):
-            profile = InfluencerIn.model_validate({
-                "name": f"Bench Creator {n}", "email": f"creator{n}@bench.example", "languages": ["en"],
-                "niches": ["beauty"], "location": {"city": "Austin", "country": "US"},
-                "platforms": [{"platform": "instagram", "handle": f"bench{n}", "followers": 20_000 + n * 97,
-                               "engagement_rate": 3.5}],
-                "rates_usd": {"post": 900, "reel": 1400},
-                "recent_posts": [{"platform": "instagram", "text": "Morning skincare routine, step by step",
-                                  "posted_at": "2026-10-02T10:00:00Z"}],
-            })
+            profile = InfluencerIn.model_validate(
+                {
+                    "name": f"Bench Creator {n}",
+                    "email": f"creator{n}@bench.example",
+                    "languages": ["en"],
+                    "niches": ["beauty"],
+                    "location": {"city": "Austin", "country": "US"},
+                    "platforms": [
+                        {
+                            "platform": "instagram",
+                            "handle": f"bench{n}",
+                            "followers": 20_000 + n * 97,
+                            "engagement_rate": 3.5,
+                        }
+                    ],
+                    "rates_usd": {"post": 900, "reel": 1400},
+                    "recent_posts": [
+                        {
+                            "platform": "instagram",
+                            "text": "Morning skincare routine, step by step",
+                            "posted_at": "2026-10-02T10:00:00Z",
+                        }
+                    ],
+                }
+            )
             ids.append(create_influencer(s, org_id, profile).id)
     return ids
 
@@ -76,8 +92,15 @@ def run(count: int = 200, database_url: str | None = None) -> dict[str, Any]:
     controller.start()
     previous = launch._config["current"]
     try:
-        app = create_app({"DATABASE_URL": url, "RATELIMIT_ENABLED": False, "SEND_RATE_PER_DOMAIN": "0",
-                          "MAIL_TRANSPORT": f"smtp://127.0.0.1:{port}", "PUBLIC_BASE_URL": "https://bench.example"})
+        app = create_app(
+            {
+                "DATABASE_URL": url,
+                "RATELIMIT_ENABLED": False,
+                "SEND_RATE_PER_DOMAIN": "0",
+                "MAIL_TRANSPORT": f"smtp://127.0.0.1:{port}",
+                "PUBLIC_BASE_URL": "https://bench.example",
+            }
+        )
         if outreach.bp.name not in app.blueprints:
             app.register_blueprint(outreach.bp)
         with session_scope(url) as s:
@@ -88,21 +111,35 @@ def run(count: int = 200, database_url: str | None = None) -> dict[str, Any]:
         ids = _seed(url, org_id, count)
         client = app.test_client()
         headers = {"Authorization": f"Bearer {key}"}
-        campaign = client.post("/api/v1/campaigns", headers=headers, json={
-            "name": "Bench launch", "brand": "Lumen", "deliverables": ["1 reel", "3 stories"],
-            "sender": {"name": "Ana", "email": "ana@lumen.example", "postal_address": "1 Main St, Austin, TX"},
-        }).json
+        campaign = client.post(
+            "/api/v1/campaigns",
+            headers=headers,
+            json={
+                "name": "Bench launch",
+                "brand": "Lumen",
+                "deliverables": ["1 reel", "3 stories"],
+                "sender": {"name": "Ana", "email": "ana@lumen.example", "postal_address": "1 Main St, Austin, TX"},
+            },
+        ).json
         started = time.perf_counter()
-        r = client.post(f"/api/v1/campaigns/{campaign['id']}/launch", headers=headers, json={
-            "influencer_ids": ids, "channel": "email", "pricing": {"target_usd": 1500, "max_usd": 2200}})
+        r = client.post(
+            f"/api/v1/campaigns/{campaign['id']}/launch",
+            headers=headers,
+            json={"influencer_ids": ids, "channel": "email", "pricing": {"target_usd": 1500, "max_usd": 2200}},
+        )
         if r.status_code != 202:
             raise RuntimeError(f"launch refused: {r.status_code} {r.get_json()}")
         jobs.wait_idle(600)
         elapsed = (sink.finished_at or time.perf_counter()) - started
         job = client.get(f"/api/v1/jobs/{r.json['job_id']}", headers=headers).json
-        return {"count": count, "delivered": sink.count, "seconds": round(elapsed, 2),
-                "emails_per_s": round(sink.count / elapsed, 1) if elapsed > 0 else None,
-                "job_status": job["status"], "backend": url.split(":", 1)[0]}
+        return {
+            "count": count,
+            "delivered": sink.count,
+            "seconds": round(elapsed, 2),
+            "emails_per_s": round(sink.count / elapsed, 1) if elapsed > 0 else None,
+            "job_status": job["status"],
+            "backend": url.split(":", 1)[0],
+        }
     finally:
         controller.stop()
         launch._config["current"] = previous

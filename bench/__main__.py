@@ -1,0 +1,43 @@
+"""`python -m bench search [--sizes 10000,100000] [--quick] [--embed-limit N]` (what `make bench` runs)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Benchmarks (results under bench/results/).")
+    sub = parser.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("search", help="search latency, recall@10, build rate and memory vs a chroma-where baseline")
+    s.add_argument("--sizes", default="10000,100000", help="comma-separated profile counts (default 10000,100000)")
+    s.add_argument("--quick", action="store_true", help="10k only, fewer repetitions, no build-rate run")
+    s.add_argument(
+        "--embed-limit",
+        type=int,
+        default=int(os.environ.get("BENCH_EMBED_LIMIT", "10000")),
+        help="profiles embedded with MiniLM (cached under var/bench/); the rest reuse vectors",
+    )
+    s.add_argument("--reps", type=int, default=20, help="passes over the query mix for our search")
+    s.add_argument("--baseline-reps", type=int, default=5, help="passes over the query mix for the baseline")
+    s.add_argument("--build-subset", type=int, default=256, help="profiles for the build-rate comparison (0: skip)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from bench.search_bench import main as search_main
+
+    if args.quick:
+        return search_main([10_000], quick=True, embed_limit=min(args.embed_limit, 10_000), reps=5, baseline_reps=2)
+    sizes = [int(x.replace("_", "")) for x in args.sizes.split(",") if x.strip()]
+    return search_main(
+        sizes,
+        embed_limit=args.embed_limit,
+        reps=args.reps,
+        baseline_reps=args.baseline_reps,
+        build_subset=args.build_subset,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
