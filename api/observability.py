@@ -34,9 +34,9 @@ def _check(name: str, probe: Any) -> str:
 
 
 def _index_probe() -> None:
-    from retrieval.index import VectorIndex
+    from retrieval.index import get_index
 
-    VectorIndex.from_env().healthcheck()
+    get_index().healthcheck()
 
 
 @bp.get("/health")

@@ -1,4 +1,4 @@
-"""`python -m bench search [--sizes 10000,100000] [--quick] [--embed-limit N]` (what `make bench` runs)."""
+"""`python -m bench [all|search|launch]`: `make bench` runs `all` (search at 10k and 100k, then launch)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Benchmarks (results under bench/results/).")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("all", help="search (10k, 100k) then launch (200 creators): what `make bench` runs")
+    launch = sub.add_parser("launch", help="campaign launch throughput over SMTP vs a raw SMTP send loop")
+    launch.add_argument("--count", type=int, default=200)
+    launch.add_argument("--database-url", default=None, help="default: SQLite in a temp dir")
     s = sub.add_parser("search", help="search latency, recall@10, build rate and memory vs a chroma-where baseline")
     s.add_argument("--sizes", default="10000,100000", help="comma-separated profile counts (default 10000,100000)")
     s.add_argument("--quick", action="store_true", help="10k only, fewer repetitions, no build-rate run")
@@ -25,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    if args.command in (None, "all"):
+        code = main(["search"])
+        return code or main(["launch"])
+    if args.command == "launch":
+        return _launch(args.count, args.database_url)
     from bench.search_bench import main as search_main
 
     if args.quick:
@@ -37,6 +46,21 @@ def main(argv: list[str] | None = None) -> int:
         baseline_reps=args.baseline_reps,
         build_subset=args.build_subset,
     )
+
+
+def _launch(count: int, database_url: str | None) -> int:
+    import json
+    import time
+    from pathlib import Path
+
+    from bench.launch_bench import run
+
+    result = run(count, database_url)
+    print(json.dumps(result, indent=2))
+    out = Path(__file__).parent / "results" / f"launch_{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
+    return 0 if result["delivered"] == count else 1
 
 
 if __name__ == "__main__":

@@ -107,7 +107,11 @@ class ApiKey(Base):
 
 class Influencer(TimestampMixin, Base):
     __tablename__ = "influencers"
-    __table_args__ = (Index("ix_influencers_org_followers", "org_id", "total_followers"),)
+    __table_args__ = (
+        Index("ix_influencers_org_followers", "org_id", "total_followers"),
+        # The search snapshot asks "what changed since" per organization at most once a second per process.
+        Index("ix_influencers_org_updated", "org_id", "updated_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)

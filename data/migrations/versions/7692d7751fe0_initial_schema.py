@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 46818d2bc979
+Revision ID: 7692d7751fe0
 Revises:
-Create Date: 2026-11-22 01:37:56.154295
+Create Date: 2026-11-22 02:20:25.253221
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 import data.models
 
 
-revision = "46818d2bc979"
+revision = "7692d7751fe0"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -151,6 +151,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_influencers_email"), ["email"], unique=False)
         batch_op.create_index("ix_influencers_org_followers", ["org_id", "total_followers"], unique=False)
         batch_op.create_index(batch_op.f("ix_influencers_org_id"), ["org_id"], unique=False)
+        batch_op.create_index("ix_influencers_org_updated", ["org_id", "updated_at"], unique=False)
 
     op.create_table(
         "jobs",
@@ -563,6 +564,7 @@ def downgrade() -> None:
 
     op.drop_table("jobs")
     with op.batch_alter_table("influencers", schema=None) as batch_op:
+        batch_op.drop_index("ix_influencers_org_updated")
         batch_op.drop_index(batch_op.f("ix_influencers_org_id"))
         batch_op.drop_index("ix_influencers_org_followers")
         batch_op.drop_index(batch_op.f("ix_influencers_email"))
