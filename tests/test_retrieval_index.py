@@ -17,8 +17,8 @@ from data.models import Base, Influencer, Organization
 from data.schemas import InfluencerIn, InfluencerPatch
 from retrieval import VectorIndex, reindex_org, search, sync_influencers
 from retrieval.embeddings import use_embedder
-from tests.fakes.hashing_embedder import HashingEmbedder
 from retrieval.snapshot import snapshots
+from tests.fakes.hashing_embedder import HashingEmbedder
 
 
 def profile(name: str, followers: int, niches: list[str], topics: list[str]) -> InfluencerIn:

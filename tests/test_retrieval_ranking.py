@@ -20,8 +20,8 @@ from bench.load import bulk_insert, ensure_org
 from data.models import Base
 from retrieval import VectorIndex, reindex_org, search
 from retrieval.embeddings import use_embedder
-from tests.fakes.hashing_embedder import HashingEmbedder
 from retrieval.snapshot import snapshots
+from tests.fakes.hashing_embedder import HashingEmbedder
 
 LA = QueryLocation(city="Los Angeles", region="California", country="US")
 
