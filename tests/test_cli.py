@@ -67,3 +67,15 @@ def test_negotiate_in_the_terminal(run, client, tenant):
     assert result.exit_code == 0, result.output
     assert result.output.count("agent>") >= 3
     assert "status agreed" in result.output
+
+
+def test_migrate_creates_the_sqlite_folder_on_a_fresh_checkout(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path}/fresh/var/app.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["migrate"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "fresh" / "var" / "app.db").exists()
