@@ -204,7 +204,7 @@ NATIVE_SCRIPT_SHARE: dict[tuple[str, str], float] = {("korean", "KR"): 0.3, ("ar
 
 # (city, region, country, weight, phone area code or "")
 CITIES: tuple[tuple[str, str, str, float, str], ...] = (
-    ("Los Angeles", "California", "US", 9.0, "310"),
+    ("Los Angeles", "California", "US", 14.0, "310"),
     ("New York", "New York", "US", 9.0, "212"),
     ("Miami", "Florida", "US", 4.0, "305"),
     ("Austin", "Texas", "US", 3.0, "512"),
@@ -343,7 +343,7 @@ BR_AREA = {"São Paulo": "11", "Rio de Janeiro": "21"}
 
 # Niche weight as a primary niche.
 NICHE_WEIGHTS: dict[str, float] = {
-    "beauty": 9, "fashion": 8, "fitness": 8, "food": 8, "travel": 6, "tech": 5, "gaming": 6, "finance": 3.5,
+    "beauty": 13, "fashion": 9, "fitness": 8, "food": 8, "travel": 6, "tech": 5, "gaming": 6, "finance": 3.5,
     "parenting": 4, "lifestyle": 8, "music": 4, "sports": 3.5, "education": 2.5, "health": 3.5, "pets": 3,
     "home": 3, "automotive": 1.5, "entertainment": 3, "business": 2.5, "art": 2.5, "photography": 2.5,
     "comedy": 3.5, "outdoors": 2.5, "sustainability": 1.5,
