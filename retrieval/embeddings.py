@@ -90,9 +90,15 @@ def use_embedder(embedder: Any | None) -> None:
     _override = embedder
 
 
+_load_lock = threading.Lock()
+
+
 def get_embedder() -> Embedder:
     """The process-wide embedder: the packaged MiniLM, loaded once (~1 s warm, several s cold)."""
-    return _override if _override is not None else _load_embedder()
+    if _override is not None:
+        return _override
+    with _load_lock:  # a request and a job thread arriving together must not load the model twice
+        return _load_embedder()
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -148,13 +149,20 @@ class VectorIndex:
 
 
 _default: VectorIndex | None = None
+_default_lock = threading.Lock()
 
 
 def get_index() -> VectorIndex:
-    """The process-wide index from the environment (CHROMA_URL / CHROMA_PATH)."""
+    """The process-wide index from the environment (CHROMA_URL / CHROMA_PATH).
+
+    Created under a lock: two threads (a request and an in-process job) creating Chroma clients for the
+    same path at once race inside chromadb's client registry (seen as a KeyError).
+    """
     global _default
     if _default is None:
-        _default = VectorIndex.from_env()
+        with _default_lock:
+            if _default is None:
+                _default = VectorIndex.from_env()
     return _default
 
 
