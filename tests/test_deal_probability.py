@@ -12,6 +12,8 @@ import pytest
 from agent.deal_probability import agent_dialogues, craigslist
 from agent.deal_probability.features import FEATURE_NAMES, Turn, act_category, dialogue_features
 from agent.deal_probability.model import DEFAULT_PATH, DealProbabilityModel
+from agent.deal_probability.reference import listed_package_price
+from agent.deal_probability.train import HIDE_LISTING_PCT, listing_hidden
 
 METRICS = json.loads(DEFAULT_PATH.with_name("metrics.json").read_text())
 ASK, BUDGET = D(3000), D(2500)
@@ -77,10 +79,16 @@ def test_features_of_repeats_crossing_and_the_budget() -> None:
 
 def test_features_without_ask_use_the_creators_first_price_and_empty_is_neutral() -> None:
     f = _f(CONVERGING[:3])
-    assert f["has_reference"] == 1.0 and f["has_budget"] == 0.0
+    assert f["has_reference"] == 1.0 and f["has_budget"] == 0.0 and f["has_listed_price"] == 0.0
     assert f["creator_last_rel"] == pytest.approx(2600 / 3000)
-    # production passes the creator's first price as the ask: the same features as no ask at all
-    assert np.array_equal(dialogue_features(CONVERGING, ask=D(3000)), dialogue_features(CONVERGING))
+    # a listed price only adds the *_vs_listed features; the reference stays the creator's first price
+    listed = _f(CONVERGING[:4], ask=D(4000), budget_max=BUDGET)
+    unlisted = _f(CONVERGING[:4], budget_max=BUDGET)
+    assert {n for n in FEATURE_NAMES if listed[n] != unlisted[n]} == {
+        "has_listed_price", "budget_vs_listed", "agent_last_vs_listed", "creator_last_vs_listed"}
+    assert listed["budget_vs_listed"] == pytest.approx(2500 / 4000)
+    assert listed["agent_last_vs_listed"] == pytest.approx(2100 / 4000)
+    assert listed["creator_last_vs_listed"] == pytest.approx(2600 / 4000)
     empty = _f([])
     assert empty["has_reference"] == 0.0 and empty["turn_index_log"] == 0.0
     within = _f([Turn("creator", "counter", D(2400))], ask=ASK, budget_max=BUDGET)
@@ -140,13 +148,15 @@ def test_committed_metrics_are_what_the_shipped_model_achieves() -> None:
         assert sum(row["count"] for row in m["reliability"]) == m["prefixes"]
     for source in ("agent", "all"):
         assert test[source]["brier"] < test[source]["brier_constant_base_rate"]
-    # On human CB dialogues scored from their first message on, the model is at the constant base rate's
-    # Brier (0.146 vs 0.144) and far below the 0.80 AUC target; these floors only catch regressions.
-    assert test["cb"]["brier"] <= test["cb"]["brier_constant_base_rate"] + 0.01
-    assert test["all"]["auc"] >= 0.80
+    # On human CB dialogues scored from their first message on, the model barely beats the constant base
+    # rate's Brier (0.140 vs 0.144) and stays far below the 0.80 AUC target (0.655); these floors only catch
+    # regressions.
+    assert test["cb"]["brier"] < test["cb"]["brier_constant_base_rate"]
+    assert test["all"]["auc"] >= 0.82
     assert test["agent"]["auc"] >= 0.92
-    assert test["cb"]["auc"] >= 0.60
-    assert test["cb_by_stage"]["last open prefix (just before the decision)"]["auc"] >= 0.78
+    assert test["cb"]["auc"] >= 0.64
+    assert test["cb_by_stage"]["last open prefix (just before the decision)"]["auc"] >= 0.80
+    assert set(test["cb_by_listing"]) == {"listing price shown", "listing price hidden"}
     assert test["agent_by_stage"]["both sides named a price"]["auc"] >= 0.95
     assert METRICS["train"]["cb_dialogues"] > 400 and METRICS["train"]["agent_dialogues"] > 400
 
@@ -184,10 +194,13 @@ def test_artifact_reproduces_held_out_agent_predictions(model: DealProbabilityMo
 @pytest.mark.skipif(not craigslist.DEFAULT_PATH.exists(), reason="shared CraigslistBargain data not present")
 def test_artifact_reproduces_held_out_cb_predictions(model: DealProbabilityModel) -> None:
     dialogues = {d.uuid: d for d in craigslist.load_dialogues()}
+    hidden = [listing_hidden(uuid) for uuid in dialogues]
+    assert abs(np.mean(hidden) - HIDE_LISTING_PCT / 100) < 0.06
     for c in _spot("cb"):
         d = dialogues[c["key"]]
         assert d.deal == c["deal"]
-        got = model.predict(d.turns[: c["k"]], budget_max=d.budget_max)
+        ask = None if listing_hidden(d.uuid) else d.ask
+        got = model.predict(d.turns[: c["k"]], ask=ask, budget_max=d.budget_max)
         # CB turns come from understand(): an NLU change moves them. Then regenerate and retrain:
         # python -m evals.deal_training_data && python -m agent.deal_probability.train
         assert got == pytest.approx(c["prediction"], abs=1e-6), "NLU changed since training: retrain the model"
@@ -212,3 +225,34 @@ def test_training_turns_match_what_production_reads_from_persisted_rows() -> Non
     opening = agent_turn(Decision(action=Action.ASK))
     assert service._turns(neg) == [opening, creator_turn(u), agent_turn(decision)]
     assert creator_turn(u).price == D(2450) and creator_turn(u).sentiment > 0
+
+
+def test_listed_package_price_needs_every_kind_listed() -> None:
+    rates = {"reel": D(900), "story": "150"}
+    assert listed_package_price(rates, ["1 reel", "3 stories"]) == D(1350)
+    assert listed_package_price(rates, ["1 reel", "1 post"]) is None  # the post has no listed rate
+    assert listed_package_price({"reel": D(0)}, ["1 reel"]) is None
+    assert listed_package_price({}, ["1 reel"]) is None and listed_package_price(rates, []) is None
+
+
+def test_production_probability_uses_the_listed_package_price(model: DealProbabilityModel) -> None:
+    from types import SimpleNamespace
+
+    from agent.negotiation import service
+
+    messages = [SimpleNamespace(role="agent", seq=1, action="ask"),
+                SimpleNamespace(role="influencer", seq=2, understood={"intent": "counter", "price_usd": "2400",
+                                                                      "sentiment": 0.2}),
+                SimpleNamespace(role="agent", seq=3, action="counter")]
+    offers = [SimpleNamespace(seq=3, amount_usd=D("1500.00"))]
+
+    def neg(rates: dict[str, str]) -> SimpleNamespace:
+        setup = {"listed_rates_usd": rates, "deliverables": ["1 reel", "2 stories"]}
+        return SimpleNamespace(status="active", messages=messages, offers=offers, max_usd=D(2000),
+                               state={"setup": setup})
+
+    listed, unlisted = neg({"reel": "2000", "story": "300"}), neg({"reel": "2000"})
+    turns = service._turns(listed)
+    assert service.deal_probability(listed) == round(model.predict(turns, ask=D(2600), budget_max=D(2000)), 4)
+    assert service.deal_probability(unlisted) == round(model.predict(turns, budget_max=D(2000)), 4)
+    assert service.deal_probability(SimpleNamespace(status="agreed")) == 1.0

@@ -92,6 +92,11 @@ def _names() -> tuple[str, ...]:
         "creator_sentiment_trend",
         "turns_since_creator_price_log",
         "turns_since_agent_price_log",
+        # v3: the creator's listed price for the package (CB: the listing price), when known
+        "has_listed_price",
+        "budget_vs_listed",
+        "agent_last_vs_listed",
+        "creator_last_vs_listed",
     ]
     for role in _ROLES:
         names += [f"{role}_count_{cat}" for cat in ACT_CATEGORIES]
@@ -114,20 +119,26 @@ def dialogue_features(
 ) -> np.ndarray:
     """Features of the dialogue so far, in FEATURE_NAMES order (float64).
 
-    `ask` is the creator's listing price or rate; without it the creator's first price (else the
-    agent's) is the reference. `budget_max` is the agent's ceiling, when known.
+    Prices are relative to the creator's first price (else the agent's). `ask` is the creator's listed
+    price for the package when known (CB: the listing price; production: the creator's listed rates summed
+    over the package, see reference.py); it adds the *_vs_listed features. `budget_max` is the agent's
+    ceiling, when known.
     """
     prices: dict[Role, list[Decimal]] = {"agent": [], "creator": []}
     for t in turns:
         if t.price is not None and t.price > 0:
             prices[t.role].append(t.price)
-    ref = ask if ask is not None and ask > 0 else None
-    if ref is None:
-        ref = (prices["creator"] or prices["agent"] or [None])[0]
+    ref = (prices["creator"] or prices["agent"] or [None])[0]
+    listed = ask if ask is not None and ask > 0 else None
 
     f: dict[str, float] = dict.fromkeys(FEATURE_NAMES, 0.0)
     f["turn_index_log"] = float(np.log1p(len(turns)))
     f["has_reference"] = float(ref is not None)
+    if listed is not None:
+        f["has_listed_price"] = 1.0
+        f["budget_vs_listed"] = _rel(budget_max, listed) if budget_max is not None and budget_max > 0 else 0.0
+        f["agent_last_vs_listed"] = _rel(prices["agent"][-1], listed) if prices["agent"] else 0.0
+        f["creator_last_vs_listed"] = _rel(prices["creator"][-1], listed) if prices["creator"] else 1.0
     cp, ap = prices["creator"], prices["agent"]
     f["creator_price_count"] = float(len(cp))
     f["agent_price_count"] = float(len(ap))

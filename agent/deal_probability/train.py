@@ -2,11 +2,14 @@
 
     python -m agent.deal_probability.train [--cb-path PATH] [--agent-path PATH] [--out-dir DIR]
 
-Two sources, both read the way production reads a negotiation (service._turns / deal_probability: no
-listing price, so the reference is the creator's first price; budget_max is the brand's ceiling):
+Two sources, both read the way production reads a negotiation (service._turns / deal_probability: prices
+relative to the creator's first price; the listed price of the package when known; budget_max is the
+brand's ceiling):
 - CraigslistBargain: real human dialogues, messages read by our own NLU (craigslist.py). A dialogue with
   turns t1..tn contributes every prefix t1..tk, k = 0..n_open (n_open: turns before the first formal
-  accept/reject/quit), so the decision itself is never scored.
+  accept/reject/quit), so the decision itself is never scored. The listing price plays the creator's listed
+  package rate; HIDE_LISTING_PCT% of dialogues (a fixed hash of the uuid) are shown without it, as production
+  is when a creator lists no rate for some deliverable. The agent simulation has no listed rates.
 - The real agent against the scripted personas (agent_dialogues.py, written by
   `python -m evals.deal_training_data`): the prefixes production scores, i.e. after the agent's opening
   and after each agent reply while the negotiation is still open.
@@ -19,6 +22,7 @@ reliability.md.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import time
 from collections.abc import Iterable, Sequence
@@ -42,6 +46,7 @@ OUT_DIR = Path(__file__).resolve().parent
 SEED = 0
 TEST_FRACTION = 0.25
 AGENT_WEIGHT = 1.0  # a prefix of the agent's simulation counts as much as a CB prefix
+HIDE_LISTING_PCT = 30  # share of CB dialogues shown without their listing price (production may lack listed rates)
 CLIP = (0.02, 0.98)  # an open negotiation is never certain; the caller sets 1.0/0.0 on agreed/declined
 GBT_PARAMS: dict[str, Any] = {
     "n_estimators": 300,
@@ -62,6 +67,7 @@ class Dialogue:
     budget_max: Decimal | None
     deal: bool
     decisive: int  # CB: n_open (the last open prefix); agent: the last scored prefix
+    ask: Decimal | None = None  # the listed price of the item/package, when the model is shown one
 
 
 @dataclass
@@ -73,6 +79,7 @@ class Examples:
     k: np.ndarray
     both_prices: np.ndarray
     is_last_open: np.ndarray
+    listed: np.ndarray
 
 
 def _split(items: list, seed: int) -> tuple[list, list]:
@@ -83,9 +90,15 @@ def _split(items: list, seed: int) -> tuple[list, list]:
     return train, test
 
 
+def listing_hidden(key: str) -> bool:
+    """Deterministically hide the listing price of HIDE_LISTING_PCT% of CB dialogues (the no-reference case)."""
+    return int(hashlib.sha256(key.encode()).hexdigest(), 16) % 100 < HIDE_LISTING_PCT
+
+
 def cb_dialogues(path: Path, reading: craigslist.Reading = "understand") -> list[Dialogue]:
     return [
-        Dialogue(d.uuid, "cb", d.turns, list(range(d.n_open + 1)), d.budget_max, d.deal, d.n_open)
+        Dialogue(d.uuid, "cb", d.turns, list(range(d.n_open + 1)), d.budget_max, d.deal, d.n_open,
+                 None if listing_hidden(d.uuid) else d.ask)
         for d in craigslist.load_dialogues(path, reading)
     ]
 
@@ -107,13 +120,13 @@ def load_all(cb_path: Path, agent_path: Path) -> tuple[list[Dialogue], list[Dial
 
 def build_examples(dialogues: Iterable[Dialogue]) -> Examples:
     rows: list[np.ndarray] = []
-    meta: list[tuple[bool, str, str, int, bool, bool]] = []
+    meta: list[tuple[bool, str, str, int, bool, bool, bool]] = []
     for d in dialogues:
         for k in d.prefixes:
             prefix = d.turns[:k]
-            rows.append(dialogue_features(prefix, budget_max=d.budget_max))
+            rows.append(dialogue_features(prefix, ask=d.ask, budget_max=d.budget_max))
             roles = {t.role for t in prefix if t.price is not None and t.price > 0}
-            meta.append((d.deal, d.key, d.source, k, len(roles) == 2, k == d.decisive))
+            meta.append((d.deal, d.key, d.source, k, len(roles) == 2, k == d.decisive, d.ask is not None))
     cols = list(zip(*meta, strict=True))
     return Examples(
         x=np.vstack(rows),
@@ -123,6 +136,7 @@ def build_examples(dialogues: Iterable[Dialogue]) -> Examples:
         k=np.array(cols[3]),
         both_prices=np.array(cols[4]),
         is_last_open=np.array(cols[5]),
+        listed=np.array(cols[6]),
     )
 
 
@@ -225,6 +239,12 @@ def evaluate(ex: Examples, p: np.ndarray) -> dict[str, Any]:
         out[f"{source}_by_stage"] = {
             name: score(ex.y[sel], p[sel], ex.group[sel]) for name, sel in _stages(ex, source).items() if sel.any()
         }
+    cb = ex.source == "cb"
+    out["cb_by_listing"] = {
+        name: score(ex.y[sel], p[sel], ex.group[sel])
+        for name, sel in (("listing price shown", cb & ex.listed), ("listing price hidden", cb & ~ex.listed))
+        if sel.any()
+    }
     return out
 
 
@@ -252,7 +272,7 @@ def spot_checks(test: list[Dialogue], model: DealProbabilityModel) -> list[dict[
         for d in [d for d in ds if d.deal][:2] + [d for d in ds if not d.deal][:2]:
             ks = [k for k in d.prefixes if k > 0]
             for k in sorted({ks[0], ks[len(ks) // 2], ks[-1]}):
-                p = model.predict(d.turns[:k], budget_max=d.budget_max)
+                p = model.predict(d.turns[:k], ask=d.ask, budget_max=d.budget_max)
                 checks.append({"source": source, "key": d.key, "k": k, "deal": d.deal, "prediction": round(p, 6)})
     return checks
 
@@ -278,9 +298,9 @@ def reliability_markdown(metrics: dict[str, Any]) -> str:
             for r in m["reliability"]
         ]
         lines.append("")
-    for source in ("cb", "agent"):
-        lines += [f"## {source} by stage", "", "| stage | prefixes | AUC | Brier |", "|---|---:|---:|---:|"]
-        for stage, m in metrics["test"][f"{source}_by_stage"].items():
+    for table in ("cb_by_stage", "cb_by_listing", "agent_by_stage"):
+        lines += [f"## {table.replace('_', ' ')}", "", "| slice | prefixes | AUC | Brier |", "|---|---:|---:|---:|"]
+        for stage, m in metrics["test"][table].items():
             lines.append(f"| {stage} | {m['prefixes']} | {_fmt(m['auc'])} | {_fmt(m['brier'])} |")
         lines.append("")
     cv = metrics["train"]["grouped_cv"]
@@ -323,11 +343,14 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             "Held-out dialogues only. CB: every prefix t1..tk, k = 0..n_open, where n_open counts the turns before "
             "the first formal accept/reject/quit; messages read by our own NLU. Agent: the real agent against the "
             "scripted personas, scored where production scores (after the opening and after each agent reply "
-            "while the negotiation is open). No listing price is given (as in production). "
+            "while the negotiation is open). Prices relative to the creator's first price; the CB listing price "
+            f"stands in for the creator's listed package rate and is hidden for {HIDE_LISTING_PCT}% of CB dialogues "
+            "(fixed hash of the uuid; the agent simulation has no listed rates). "
             "Label: the dialogue ended in a deal."
         ),
         "test": evaluate(te, p),
         "train": {
+            "hide_listing_pct": HIDE_LISTING_PCT,
             "cb_dialogues": sum(d.source == "cb" for d in train),
             "agent_dialogues": sum(d.source == "agent" for d in train),
             "prefixes": len(tr.y),

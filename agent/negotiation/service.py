@@ -106,10 +106,12 @@ def deal_probability(neg: Negotiation) -> float:
     if neg.status in ("declined", "expired"):
         return 0.0
     from agent.deal_probability.model import DealProbabilityModel
+    from agent.deal_probability.reference import listed_package_price
 
-    turns = _turns(neg)
-    asks = [t.price for t in turns if t.role == "creator" and t.price is not None]
-    value = DealProbabilityModel.load().predict(turns, ask=asks[0] if asks else None, budget_max=neg.max_usd)
+    # The listed price of the package as opened (CB's listing price); None when a rate is not listed.
+    setup = (neg.state or {}).get("setup") or {}
+    listed = listed_package_price(setup.get("listed_rates_usd"), setup.get("deliverables"))
+    value = DealProbabilityModel.load().predict(_turns(neg), ask=listed, budget_max=neg.max_usd)
     return round(float(value), 4)
 
 
