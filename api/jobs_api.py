@@ -19,7 +19,16 @@ bp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs")
 @bp.get("/<job_id>")
 @require_role(*ROLES)
 def get_job(job_id: str) -> dict[str, Any]:
-    job = db_session().scalar(select(Job).where(Job.id == job_id, Job.org_id == current_org_id()))
+    session = db_session()
+    job = session.scalar(select(Job).where(Job.id == job_id, Job.org_id == current_org_id()))
     if job is None:
         raise not_found("job")
+    if job.kind == "campaign_launch" and job.status == "running":
+        # Concurrent deliveries each count the members they can see; the last one to commit may miss its
+        # neighbour's row, so a read recounts from the members themselves.
+        from api.launch_progress import refresh_job
+
+        refresh_job(job.id, session)
+        session.commit()
+        session.refresh(job)
     return job_to_dict(job)
