@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from flask import Blueprint, request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from agent.llm import get_provider
@@ -146,13 +146,20 @@ def list_negotiations(query: NegotiationListQuery) -> dict[str, Any]:
     for column in ("campaign_id", "influencer_id", "status"):
         if getattr(query, column):
             stmt = stmt.where(getattr(Negotiation, column) == getattr(query, column))
-    rows = list(db_session().scalars(paginate(stmt, Negotiation, query)))
+    session = db_session()
+    rows = list(session.scalars(paginate(stmt, Negotiation, query)))
+    # The page's last messages in one query, not one per negotiation.
+    latest = (select(NegotiationMessage.negotiation_id, func.max(NegotiationMessage.seq).label("seq"))
+              .where(NegotiationMessage.negotiation_id.in_([n.id for n in rows]))
+              .group_by(NegotiationMessage.negotiation_id).subquery())
+    last_text = dict(session.execute(
+        select(NegotiationMessage.negotiation_id, NegotiationMessage.text).join(
+            latest, (NegotiationMessage.negotiation_id == latest.c.negotiation_id)
+            & (NegotiationMessage.seq == latest.c.seq))).tuples().all())
 
     def summary(neg: Negotiation) -> dict[str, Any]:
-        last = db_session().scalar(select(NegotiationMessage).where(NegotiationMessage.negotiation_id == neg.id)
-                                   .order_by(NegotiationMessage.seq.desc()).limit(1))
         return {"id": neg.id, "campaign_id": neg.campaign_id, "influencer_id": neg.influencer_id,
                 "channel": neg.channel, "status": neg.status, "deal_probability": neg.deal_probability,
-                "terms": service.terms_dict(neg), "last_message": last.text if last else None}
+                "terms": service.terms_dict(neg), "last_message": last_text.get(neg.id)}
 
     return page_response(rows, query, summary)

@@ -117,6 +117,7 @@ def test_validation_roles_and_tenancy(client, tenant, other_tenant, setup_ids):
     assert r.status_code == 403
     listed = client.get(f"/api/v1/negotiations?campaign_id={campaign_id}", headers=tenant.headers("evaluator"))
     assert [n["id"] for n in listed.json["items"]] == [neg["id"]]
+    assert listed.json["items"][0]["last_message"] == neg["messages"][-1]["text"]
 
 
 def test_state_survives_a_new_app_process(client, tenant, setup_ids, database_url):
