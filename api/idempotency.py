@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from flask import Response, make_response, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from api.auth import current_org_id
 from api.errors import ApiError
@@ -51,8 +52,7 @@ def idempotent(view: F) -> F:
                            fields={"header.Idempotency-Key": "at most 200 characters"})
         org_id, endpoint, fingerprint = current_org_id(), request.path, _request_fingerprint()
         session = db_session()
-        found = session.scalar(select(IdempotencyRecord).where(
-            IdempotencyRecord.org_id == org_id, IdempotencyRecord.key == key, IdempotencyRecord.endpoint == endpoint))
+        found = _lookup(session, org_id, key, endpoint)
         if found is None:
             found = _claim(org_id, key, endpoint, fingerprint)
         if found is not None:
@@ -78,6 +78,11 @@ def idempotent(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _lookup(s: Session, org_id: str, key: str, endpoint: str) -> IdempotencyRecord | None:
+    return s.scalar(select(IdempotencyRecord).where(
+        IdempotencyRecord.org_id == org_id, IdempotencyRecord.key == key, IdempotencyRecord.endpoint == endpoint))
+
+
 def _claim(org_id: str, key: str, endpoint: str, fingerprint: str) -> IdempotencyRecord | None:
     """Insert the claim in its own transaction; None means we own the key now, else the existing record."""
     with new_session() as s:
@@ -87,15 +92,12 @@ def _claim(org_id: str, key: str, endpoint: str, fingerprint: str) -> Idempotenc
             return None
         except IntegrityError:
             s.rollback()
-            return s.scalar(select(IdempotencyRecord).where(
-                IdempotencyRecord.org_id == org_id, IdempotencyRecord.key == key,
-                IdempotencyRecord.endpoint == endpoint))
+            return _lookup(s, org_id, key, endpoint)
 
 
 def _store(org_id: str, key: str, endpoint: str, response: Response) -> None:
     with new_session() as s:
-        row = s.scalar(select(IdempotencyRecord).where(
-            IdempotencyRecord.org_id == org_id, IdempotencyRecord.key == key, IdempotencyRecord.endpoint == endpoint))
+        row = _lookup(s, org_id, key, endpoint)
         if row is not None:
             row.status_code = response.status_code
             row.response = json.loads(response.get_data(as_text=True) or "{}") if response.is_json else {}
@@ -104,8 +106,7 @@ def _store(org_id: str, key: str, endpoint: str, response: Response) -> None:
 
 def _release(org_id: str, key: str, endpoint: str) -> None:
     with new_session() as s:
-        row = s.scalar(select(IdempotencyRecord).where(
-            IdempotencyRecord.org_id == org_id, IdempotencyRecord.key == key, IdempotencyRecord.endpoint == endpoint))
+        row = _lookup(s, org_id, key, endpoint)
         if row is not None and row.status_code is None:
             s.delete(row)
             s.commit()

@@ -8,7 +8,6 @@ assets ship inside the swagger-ui-bundle package, so /docs works offline.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 from apispec import APISpec
@@ -93,14 +92,12 @@ def build_spec(app: Flask) -> dict[str, Any]:
     return spec.to_dict()
 
 
-@lru_cache(maxsize=4)
-def _cached_spec(app_id: int) -> dict[str, Any]:
-    return build_spec(current_app._get_current_object())  # type: ignore[attr-defined]
-
-
 @bp.get("/openapi.json")
 def openapi_json() -> dict[str, Any]:
-    return _cached_spec(id(current_app._get_current_object()))  # type: ignore[attr-defined]
+    """The OpenAPI document, built once per app (routes do not change after start-up)."""
+    if "openapi_spec" not in current_app.extensions:
+        current_app.extensions["openapi_spec"] = build_spec(current_app)
+    return current_app.extensions["openapi_spec"]
 
 
 _DOCS_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Influence Agent API</title>
