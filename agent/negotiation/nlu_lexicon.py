@@ -41,7 +41,7 @@ INTENT_CUES: Mapping[str, list[Cue]] = {
         (r"(?<!no )(?<!not a )(?<!good )(?<!great )(?<!better )\bdeal\b(?! (?:with|breaker|on))", 2.5),
         (r"\b(?:you've|you have|you got|we have|we've got|it's a|its a) (?:a )?deal\b", 3),
         (r"\bsounds? (?:good|great|fair|perfect|fine|reasonable|amazing)\b", 2.5),
-        (r"\bworks for (?:me|us)\b|\bthat works\b|\bthis works\b|\b(?:would|will) work\b(?! for (?:me|us) if)", 2),
+        (r"\bworks for (?:me|us)\b|\bthat works\b|\bthis works\b|\b(?:would|will) work\b(?! for (?:me|us) if| out)", 2),
         (r"\blet'?s (?:do it|do this|go|go ahead|move forward|proceed|lock it in)\b", 3),
         (r"\b(?:i|we) (?:accept|agree)\b|\bagreed\b|\baccepted\b", 3),
         (r"\b(?:happy|glad|excited|thrilled) to (?:move forward|proceed|accept|go ahead|confirm|do it|work)\b", 2.5),
@@ -72,6 +72,11 @@ INTENT_CUES: Mapping[str, list[Cue]] = {
         (r"\bunfortunately\b|\bi'?m afraid\b|\bsorry\b", 0.8),
         (r"^no\b|\bnope\b|\bno way\b", 1.5),
         (r"\bno gracias\b|\bno me interesa\b", 3),
+        # walking away without a price: "let's leave it", "we're too far apart", "I don't think this will work"
+        (r"\b(?:don'?t|do not) think\b[^.!?]{0,40}?\b(?:work|agree|get there|be a (?:good )?fit)\b", 3),
+        (r"\blet'?s (?:just )?(?:leave it|drop it|call it)\b|\b(?:should|will|'ll) (?:just )?leave it\b|"
+         r"\btoo far apart\b|\bwalk(?:ing)? away\b", 3),
+        (r"\b(?:decided|chosen|choose) not to\b|\bnot (?:going to |gonna )?take (?:this|it) on\b", 3),
     ),
     "counter": _cues(
         (r"\bhow about\b|\bwhat about\b|\bwould you (?:do|take|consider|accept|go|be willing|be open)\b", 2),
