@@ -42,6 +42,8 @@ class Scenario:
     """Whether a price exists that both sides accept (None: the creator never answers)."""
     bundle_change: list[str] | None = None
     """The package the creator proposes in their second message (bundle persona)."""
+    listed_rates: dict[str, Decimal] | None = None
+    """The creator's published rate card per deliverable kind, when the scenario gives one (see `with_rate_card`)."""
 
     @property
     def metrics(self) -> CreatorMetrics:

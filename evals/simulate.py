@@ -28,6 +28,7 @@ from agent.negotiation.pricing import round_down
 from agent.negotiation.state_machine import expire_if_stale
 from agent.negotiation.types import Action, Decision, Intent, Understanding
 from agent.negotiation.understanding import NegotiationContext, understand
+from evals.human_creators import HumanCreator, human_creator_for
 from evals.personas import PERSONAS, Persona, Scenario, make_scenarios, persona_for
 
 MAX_TURNS = 14
@@ -92,7 +93,8 @@ def _setup(scenario: Scenario) -> NegotiationSetup:
     return NegotiationSetup(
         target_usd=scenario.target_usd, max_usd=scenario.max_usd, deliverables=scenario.deliverables,
         usage_rights=scenario.usage_rights, followers=scenario.followers, engagement_rate=scenario.engagement_rate,
-        brand="Lumen", campaign="the spring launch", creator_name="Alex", seed=scenario.seed,
+        listed_rates_usd=dict(scenario.listed_rates or {}), brand="Lumen", campaign="the spring launch",
+        creator_name="Alex", seed=scenario.seed,
     )
 
 
@@ -219,8 +221,9 @@ AGENTS: dict[str, Callable[[], Agent]] = {"policy": PolicyAgent, "accept_first":
 # --- running --------------------------------------------------------------------------------------------------
 
 
-def run_scenario(scenario: Scenario, agent: Agent) -> Outcome:
-    persona: Persona = persona_for(scenario)
+def run_scenario(scenario: Scenario, agent: Agent, human: bool = False) -> Outcome:
+    """One negotiation; `human` gives the persona a human temper (it may go silent, quit or walk away)."""
+    persona: Persona | HumanCreator = human_creator_for(scenario) if human else persona_for(scenario)
     decision = agent.open(scenario)
     violation = False
     rounds = 0
@@ -267,12 +270,12 @@ def summarize(outcomes: list[Outcome]) -> Summary:
 
 
 def simulate(per_persona: int = 50, seed: int = 7, personas: tuple[str, ...] = PERSONAS,
-             agents: tuple[str, ...] = tuple(AGENTS)) -> list[Summary]:
+             agents: tuple[str, ...] = tuple(AGENTS), human: bool = False) -> list[Summary]:
     summaries: list[Summary] = []
     for persona in personas:
         scenarios = make_scenarios(persona, per_persona, seed)
         for agent_name in agents:
-            summaries.append(summarize([run_scenario(s, AGENTS[agent_name]()) for s in scenarios]))
+            summaries.append(summarize([run_scenario(s, AGENTS[agent_name](), human) for s in scenarios]))
     return summaries
 
 
@@ -319,16 +322,19 @@ def render(summaries: list[Summary], console: Console) -> None:
 @click.option("--per-persona", default=50, show_default=True, help="Scenarios per persona.")
 @click.option("--seed", default=7, show_default=True, help="Scenario seed (runs are reproducible).")
 @click.option("--persona", "personas", multiple=True, type=click.Choice(PERSONAS), help="Only these personas.")
+@click.option("--human", is_flag=True,
+              help="Give the personas a human temper: some go silent, quit or walk away from a lowball "
+                   "(evals/human_creators.py). The plain personas measure the policy; this measures it among people.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write JSON here.")
-def command(per_persona: int, seed: int, personas: tuple[str, ...], json_out: Path | None) -> None:
+def command(per_persona: int, seed: int, personas: tuple[str, ...], human: bool, json_out: Path | None) -> None:
     """Run scripted creator personas against the negotiation agent and two baselines."""
     started = time.perf_counter()
-    summaries = simulate(per_persona, seed, personas or PERSONAS)
+    summaries = simulate(per_persona, seed, personas or PERSONAS, human=human)
     console = Console(width=150)
     render(summaries, console)
     console.print(f"{time.perf_counter() - started:.1f}s")
     if json_out:
-        payload = {"per_persona": per_persona, "seed": seed, "rows": [asdict(s) for s in summaries],
+        payload = {"per_persona": per_persona, "seed": seed, "human": human, "rows": [asdict(s) for s in summaries],
                    "overall": {a: overall(summaries, a) for a in dict.fromkeys(s.agent for s in summaries)}}
         json_out.write_text(json.dumps(payload, indent=2))
 
