@@ -1,6 +1,8 @@
-"""Training data for the deal-probability model: the real agent negotiating with the scripted personas.
+"""Training data for the deal-probability model: the real agent negotiating with simulated creators.
 
-Every scenario runs through `open_negotiation` / `take_turn` (text understanding, policy, wording) exactly
+The creators are the scripted personas with a human temper and a rate card (`evals.human_creators`): they
+sometimes go silent, quit or walk away from a lowball, as CraigslistBargain's human sellers do. Every scenario
+runs through `open_negotiation` / `take_turn` (text understanding, policy, wording) exactly
 as in `evals.simulate`, and each dialogue is recorded as the turns production's `service._turns` builds
 from persisted rows: agent turns carry the decision's action and offer, creator turns the understanding's
 intent, price and sentiment. The output is a small committed JSONL that `agent.deal_probability.train`
@@ -23,7 +25,8 @@ from agent.deal_probability.features import Turn
 from agent.negotiation.engine import NegotiationState, open_negotiation, take_turn
 from agent.negotiation.state_machine import expire_if_stale
 from agent.negotiation.types import Decision, Understanding
-from evals.personas import PERSONAS, Scenario, make_scenarios, persona_for
+from evals.human_creators import human_creator_for, with_rate_card
+from evals.personas import PERSONAS, Scenario, make_scenarios
 from evals.simulate import MAX_TURNS, START, _setup
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "agent" / "deal_probability" / "data" / "simulated_agent.jsonl"
@@ -45,8 +48,9 @@ def creator_turn(u: Understanding) -> Turn:
 
 
 def run_dialogue(scenario: Scenario) -> dict[str, Any]:
-    """One negotiation, agent vs persona, as turns plus its final status."""
-    persona = persona_for(scenario)
+    """One negotiation, agent vs a human-tempered persona with a rate card, as turns plus its final status."""
+    scenario = with_rate_card(scenario)
+    persona = human_creator_for(scenario)
     now = START
     state, decision, _ = open_negotiation(_setup(scenario), now=now)
     turns = [agent_turn(decision)]
@@ -70,6 +74,8 @@ def run_dialogue(scenario: Scenario) -> dict[str, Any]:
         "status": state.status,
         "deal": state.status == "agreed",
         "budget_max": str(scenario.max_usd),
+        "deliverables": scenario.deliverables,
+        "listed_rates": {k: str(v) for k, v in (scenario.listed_rates or {}).items()},
         "turns": [[t.role, t.act, None if t.price is None else str(t.price), t.sentiment] for t in turns],
     }
 

@@ -1,9 +1,11 @@
 """The real agent's simulated negotiations (written by `python -m evals.deal_training_data`) as Turns.
 
 Each line holds one dialogue exactly as production persists it (see `evals/deal_training_data.py`) and its
-final status; the label is a deal (status "agreed"). Production computes a probability after the agent's
-opening and after every agent reply while the negotiation is open, so those prefixes are the ones this
-source offers for training and scoring (`open_prefixes`).
+final status; the label is a deal (status "agreed"). `ask` is the creator's listed price for the package, from
+their rate card exactly as production computes it (None when a kind of the package is not listed).
+Production computes a probability after the agent's opening and after every agent reply while the
+negotiation is open, so those prefixes are the ones this source offers for training and scoring
+(`open_prefixes`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from agent.deal_probability.features import Turn
+from agent.deal_probability.reference import listed_package_price
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "simulated_agent.jsonl"
 _CLOSING_ACTIONS = frozenset({"accept", "reject", "close", "escalate"})
@@ -27,6 +30,7 @@ class AgentDialogue:
     turns: list[Turn]
     budget_max: Decimal
     deal: bool
+    ask: Decimal | None = None
 
     @property
     def open_prefixes(self) -> list[int]:
@@ -53,5 +57,6 @@ def load_dialogues(path: Path | str = DEFAULT_PATH) -> list[AgentDialogue]:
             r = json.loads(line)
             dialogues.append(AgentDialogue(key=r["key"], persona=r["persona"], status=r["status"],
                                            turns=[_turn(t) for t in r["turns"]], budget_max=Decimal(r["budget_max"]),
-                                           deal=bool(r["deal"])))
+                                           deal=bool(r["deal"]),
+                                           ask=listed_package_price(r.get("listed_rates"), r.get("deliverables"))))
     return dialogues

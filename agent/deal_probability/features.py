@@ -97,6 +97,8 @@ def _names() -> tuple[str, ...]:
         "budget_vs_listed",
         "agent_last_vs_listed",
         "creator_last_vs_listed",
+        # v4: whether budget_max is a hard ceiling (production, the agent simulation) or a soft target (CB's buyer)
+        "budget_is_ceiling",
     ]
     for role in _ROLES:
         names += [f"{role}_count_{cat}" for cat in ACT_CATEGORIES]
@@ -115,14 +117,16 @@ def _rel(value: Decimal, reference: Decimal) -> float:
 
 
 def dialogue_features(
-    turns: Sequence[Turn], *, ask: Decimal | None = None, budget_max: Decimal | None = None
+    turns: Sequence[Turn], *, ask: Decimal | None = None, budget_max: Decimal | None = None,
+    budget_is_ceiling: bool = True,
 ) -> np.ndarray:
     """Features of the dialogue so far, in FEATURE_NAMES order (float64).
 
     Prices are relative to the creator's first price (else the agent's). `ask` is the creator's listed
     price for the package when known (CB: the listing price; production: the creator's listed rates summed
     over the package, see reference.py); it adds the *_vs_listed features. `budget_max` is the agent's
-    ceiling, when known.
+    ceiling, when known; `budget_is_ceiling` is False only for CB, whose buyer's target may be exceeded, where
+    production's max_usd never is: the same gap to the budget means less there.
     """
     prices: dict[Role, list[Decimal]] = {"agent": [], "creator": []}
     for t in turns:
@@ -133,6 +137,7 @@ def dialogue_features(
 
     f: dict[str, float] = dict.fromkeys(FEATURE_NAMES, 0.0)
     f["turn_index_log"] = float(np.log1p(len(turns)))
+    f["budget_is_ceiling"] = float(budget_is_ceiling)
     f["has_reference"] = float(ref is not None)
     if listed is not None:
         f["has_listed_price"] = 1.0

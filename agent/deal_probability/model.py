@@ -1,6 +1,10 @@
 """The shipped deal-probability model: gradient-boosted trees + isotonic calibration, evaluated in numpy.
 
-The artifact is plain JSON (tree arrays, the calibration curve, the feature names), written by
+Two calibration curves share the trees: CEILING for negotiations whose budget is a hard ceiling (production,
+the agent simulation) and TARGET for CraigslistBargain, whose buyer's target is soft; the feature
+`budget_is_ceiling` of each row picks its curve.
+
+The artifact is plain JSON (tree arrays, the calibration curves, the feature names), written by
 `train.py` from the fitted scikit-learn estimators and checked there against their own predictions,
 so loading it needs neither pickle nor a matching scikit-learn version.
 """
@@ -19,7 +23,9 @@ import numpy as np
 from agent.deal_probability.features import FEATURE_NAMES, Turn, dialogue_features
 
 DEFAULT_PATH = Path(__file__).with_name("model.json")
-FORMAT = "deal-probability/gbt-isotonic/v1"
+FORMAT = "deal-probability/gbt-isotonic/v2"
+CEILING, TARGET = "ceiling", "target"
+_CEILING_COLUMN = FEATURE_NAMES.index("budget_is_ceiling")
 
 
 class DealProbabilityModel:
@@ -34,8 +40,10 @@ class DealProbabilityModel:
         self._init = float(artifact["init_raw"])
         self._lr = float(artifact["learning_rate"])
         self._clip = tuple(artifact["clip"])
-        self._cal_x = np.asarray(artifact["calibration"]["x"], dtype=np.float64)
-        self._cal_y = np.asarray(artifact["calibration"]["y"], dtype=np.float64)
+        self._curves = {
+            kind: (np.asarray(c["x"], dtype=np.float64), np.asarray(c["y"], dtype=np.float64))
+            for kind, c in artifact["calibration"].items()
+        }
         trees = artifact["trees"]
         width = max(len(t["feature"]) for t in trees)
 
@@ -67,15 +75,19 @@ class DealProbabilityModel:
         return self._init + self._lr * self._value[self._rows, node].sum(axis=1)
 
     def predict_features(self, x: np.ndarray) -> np.ndarray:
-        """Calibrated probabilities for feature rows (FEATURE_NAMES order)."""
-        p = np.interp(self.raw_scores(x), self._cal_x, self._cal_y)
+        """Calibrated probabilities for feature rows (FEATURE_NAMES order), each on its budget kind's curve."""
+        x = np.atleast_2d(x)
+        raw = self.raw_scores(x)
+        p = np.where(x[:, _CEILING_COLUMN] > 0.5, np.interp(raw, *self._curves[CEILING]),
+                     np.interp(raw, *self._curves[TARGET]))
         return np.clip(p, *self._clip)
 
-    def predict(self, turns: Sequence[Turn], ask: Decimal | None = None, budget_max: Decimal | None = None) -> float:
+    def predict(self, turns: Sequence[Turn], ask: Decimal | None = None, budget_max: Decimal | None = None,
+                budget_is_ceiling: bool = True) -> float:
         """Deal probability after `turns`; the base rate before anything is known."""
         if not turns and ask is None:
             return self.base_rate
-        x = dialogue_features(turns, ask=ask, budget_max=budget_max)
+        x = dialogue_features(turns, ask=ask, budget_max=budget_max, budget_is_ceiling=budget_is_ceiling)
         return float(self.predict_features(x)[0])
 
 

@@ -4,24 +4,26 @@
 
 Two sources, both read the way production reads a negotiation (service._turns / deal_probability: prices
 relative to the creator's first price; the listed price of the package when known; budget_max is the
-brand's ceiling):
+brand's ceiling, or CB's buyer target, which `budget_is_ceiling` tells apart):
 - CraigslistBargain: real human dialogues, messages read by our own NLU (craigslist.py). A dialogue with
   turns t1..tn contributes every prefix t1..tk, k = 0..n_open (n_open: turns before the first formal
   accept/reject/quit), so the decision itself is never scored. The listing price plays the creator's listed
   package rate; HIDE_LISTING_PCT% of dialogues (a fixed hash of the uuid) are shown without it, as production
-  is when a creator lists no rate for some deliverable. The agent simulation has no listed rates.
-- The real agent against the scripted personas (agent_dialogues.py, written by
-  `python -m evals.deal_training_data`): the prefixes production scores, i.e. after the agent's opening
-  and after each agent reply while the negotiation is still open.
+  is when a creator lists no rate for some deliverable.
+- The real agent against the scripted personas with a human temper and a rate card (agent_dialogues.py,
+  written by `python -m evals.deal_training_data`): the prefixes production scores, i.e. after the agent's
+  opening and after each agent reply while the negotiation is still open.
 The label is whether the dialogue ended in a deal. Both sources are split by dialogue with a seeded
-permutation (no prefix of a test dialogue is ever trained on); choices were made by grouped 5-fold CV on
-the training part only (`--select` prints that comparison). Writes model.json, metrics.json and
-reliability.md.
+permutation (no prefix of a test dialogue is ever trained on) and weigh the same in training; the trees are
+shared, the isotonic calibration is per budget kind. Choices were made by grouped 5-fold CV of the whole
+pipeline on the training part only (in metrics.json and reliability.md next to the held-out figures).
+Writes model.json, metrics.json and reliability.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import time
@@ -33,24 +35,23 @@ from typing import Any
 
 import numpy as np
 import sklearn
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import GroupKFold
 
 from agent.deal_probability import agent_dialogues, craigslist
 from agent.deal_probability.features import FEATURE_NAMES, Turn, dialogue_features
-from agent.deal_probability.model import FORMAT, DealProbabilityModel
+from agent.deal_probability.model import CEILING, FORMAT, TARGET, DealProbabilityModel
 
 OUT_DIR = Path(__file__).resolve().parent
 SEED = 0
 TEST_FRACTION = 0.25
-AGENT_WEIGHT = 1.0  # a prefix of the agent's simulation counts as much as a CB prefix
 HIDE_LISTING_PCT = 30  # share of CB dialogues shown without their listing price (production may lack listed rates)
 CLIP = (0.02, 0.98)  # an open negotiation is never certain; the caller sets 1.0/0.0 on agreed/declined
 GBT_PARAMS: dict[str, Any] = {
     "n_estimators": 300,
-    "max_depth": 2,
+    "max_depth": 3,
     "learning_rate": 0.05,
     "subsample": 0.8,
     "min_samples_leaf": 40,
@@ -68,6 +69,11 @@ class Dialogue:
     deal: bool
     decisive: int  # CB: n_open (the last open prefix); agent: the last scored prefix
     ask: Decimal | None = None  # the listed price of the item/package, when the model is shown one
+
+    @property
+    def budget_is_ceiling(self) -> bool:
+        """CB's buyer target is soft; the agent's max_usd (simulated or in production) is never exceeded."""
+        return self.source != "cb"
 
 
 @dataclass
@@ -107,7 +113,7 @@ def agent_sim_dialogues(path: Path) -> list[Dialogue]:
     out = []
     for d in agent_dialogues.load_dialogues(path):
         ks = d.open_prefixes
-        out.append(Dialogue(d.key, "agent", d.turns, ks, d.budget_max, d.deal, ks[-1] if ks else 0))
+        out.append(Dialogue(d.key, "agent", d.turns, ks, d.budget_max, d.deal, ks[-1] if ks else 0, d.ask))
     return out
 
 
@@ -124,7 +130,8 @@ def build_examples(dialogues: Iterable[Dialogue]) -> Examples:
     for d in dialogues:
         for k in d.prefixes:
             prefix = d.turns[:k]
-            rows.append(dialogue_features(prefix, ask=d.ask, budget_max=d.budget_max))
+            rows.append(dialogue_features(prefix, ask=d.ask, budget_max=d.budget_max,
+                                          budget_is_ceiling=d.budget_is_ceiling))
             roles = {t.role for t in prefix if t.price is not None and t.price > 0}
             meta.append((d.deal, d.key, d.source, k, len(roles) == 2, k == d.decisive, d.ask is not None))
     cols = list(zip(*meta, strict=True))
@@ -141,7 +148,10 @@ def build_examples(dialogues: Iterable[Dialogue]) -> Examples:
 
 
 def weights(ex: Examples) -> np.ndarray:
-    return np.where(ex.source == "agent", AGENT_WEIGHT, 1.0)
+    """Each source carries the same total weight: CB has ~2.5× the prefixes, but production looks like the agent's
+    simulation (a hard ceiling, our own policy's moves), so the trees must not be fitted mostly to CB."""
+    n_cb, n_agent = int((ex.source == "cb").sum()), int((ex.source == "agent").sum())
+    return np.where(ex.source == "agent", n_cb / n_agent if n_agent else 1.0, 1.0)
 
 
 def grouped_splits(ex: Examples, n_splits: int = 5) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -149,19 +159,42 @@ def grouped_splits(ex: Examples, n_splits: int = 5) -> list[tuple[np.ndarray, np
     return list(GroupKFold(n_splits=n_splits).split(ex.x, ex.y, groups))
 
 
-def fit(ex: Examples, params: dict[str, Any] = GBT_PARAMS) -> CalibratedClassifierCV:
-    """Boosted trees refit on all training prefixes; isotonic calibration on grouped out-of-fold scores."""
-    model = CalibratedClassifierCV(
-        GradientBoostingClassifier(**params), method="isotonic", cv=grouped_splits(ex), ensemble=False
-    )
-    return model.fit(ex.x, ex.y, sample_weight=weights(ex))
+@dataclass
+class Fitted:
+    """Boosted trees refit on every training prefix, and one isotonic curve per kind of budget."""
+
+    trees: GradientBoostingClassifier
+    calibrators: dict[str, IsotonicRegression]
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """scikit-learn's own calibrated probabilities (the reference the exported artifact must reproduce)."""
+        raw = self.trees.decision_function(x)
+        ceiling = x[:, FEATURE_NAMES.index("budget_is_ceiling")] > 0.5
+        return np.where(ceiling, self.calibrators[CEILING].predict(raw), self.calibrators[TARGET].predict(raw))
 
 
-def export(model: CalibratedClassifierCV, base_rate: float) -> dict[str, Any]:
+def fit(ex: Examples, params: dict[str, Any] = GBT_PARAMS) -> Fitted:
+    """Trees on all training prefixes; each isotonic curve on the grouped out-of-fold scores of its own budget kind.
+
+    One curve for both would put production's prefixes on CB's scale (CB ends in a deal far more often: 0.82 of
+    its prefixes against 0.46 in the agent simulation), so a 0.67 would mean 0.54 in production.
+    """
+    w = weights(ex)
+    oof = np.zeros(len(ex.y))
+    for tr, te in grouped_splits(ex):
+        oof[te] = GradientBoostingClassifier(**params).fit(ex.x[tr], ex.y[tr], sample_weight=w[tr]).decision_function(
+            ex.x[te])
+    ceiling = ex.source == "agent"
+    calibrators = {
+        kind: IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(oof[sel], ex.y[sel])
+        for kind, sel in ((CEILING, ceiling), (TARGET, ~ceiling))
+    }
+    return Fitted(GradientBoostingClassifier(**params).fit(ex.x, ex.y, sample_weight=w), calibrators)
+
+
+def export(model: Fitted, base_rate: float) -> dict[str, Any]:
     """The fitted estimators as a JSON-able artifact for DealProbabilityModel (public attributes only)."""
-    cc = model.calibrated_classifiers_[0]
-    gbt: GradientBoostingClassifier = cc.estimator
-    calibrator = cc.calibrators[0]
+    gbt = model.trees
     trees = []
     for est in gbt.estimators_[:, 0]:
         t = est.tree_
@@ -187,7 +220,10 @@ def export(model: CalibratedClassifierCV, base_rate: float) -> dict[str, Any]:
         "learning_rate": gbt.learning_rate,
         "max_depth": max(int(e.tree_.max_depth) for e in gbt.estimators_[:, 0]),
         "clip": list(CLIP),
-        "calibration": {"x": calibrator.X_thresholds_.tolist(), "y": calibrator.y_thresholds_.tolist()},
+        "calibration": {
+            kind: {"x": c.X_thresholds_.tolist(), "y": c.y_thresholds_.tolist()}
+            for kind, c in model.calibrators.items()
+        },
         "trees": trees,
     }
 
@@ -248,17 +284,20 @@ def evaluate(ex: Examples, p: np.ndarray) -> dict[str, Any]:
     return out
 
 
+def subset(ex: Examples, idx: np.ndarray) -> Examples:
+    return Examples(**{f.name: getattr(ex, f.name)[idx] for f in dataclasses.fields(ex)})
+
+
 def cross_validate(ex: Examples, params: dict[str, Any] = GBT_PARAMS) -> dict[str, Any]:
-    """Grouped 5-fold out-of-fold scores of the uncalibrated trees on the training part (model selection)."""
+    """Grouped 5-fold out-of-fold probabilities of the whole pipeline (trees and their calibration, refit inside
+    every fold) on the training part: how far the single held-out split's figures can be trusted."""
     oof = np.zeros(len(ex.y))
-    w = weights(ex)
     splits = grouped_splits(ex)
     for tr, te in splits:
-        gbt = GradientBoostingClassifier(**params).fit(ex.x[tr], ex.y[tr], sample_weight=w[tr])
-        oof[te] = gbt.predict_proba(ex.x[te])[:, 1]
+        oof[te] = np.clip(fit(subset(ex, tr), params).predict(ex.x[te]), *CLIP)
     out = {}
-    for source in ("cb", "agent"):
-        sel = ex.source == source
+    for source in ("cb", "agent", "all"):
+        sel = np.ones(len(ex.y), bool) if source == "all" else ex.source == source
         folds = [round(float(roc_auc_score(ex.y[te][sel[te]], oof[te][sel[te]])), 4) for _, te in splits]
         out[source] = score(ex.y[sel], oof[sel], ex.group[sel]) | {"auc_by_fold": folds}
     return out
@@ -272,7 +311,8 @@ def spot_checks(test: list[Dialogue], model: DealProbabilityModel) -> list[dict[
         for d in [d for d in ds if d.deal][:2] + [d for d in ds if not d.deal][:2]:
             ks = [k for k in d.prefixes if k > 0]
             for k in sorted({ks[0], ks[len(ks) // 2], ks[-1]}):
-                p = model.predict(d.turns[:k], ask=d.ask, budget_max=d.budget_max)
+                p = model.predict(d.turns[:k], ask=d.ask, budget_max=d.budget_max,
+                                  budget_is_ceiling=d.budget_is_ceiling)
                 checks.append({"source": source, "key": d.key, "k": k, "deal": d.deal, "prediction": round(p, 6)})
     return checks
 
@@ -305,7 +345,7 @@ def reliability_markdown(metrics: dict[str, Any]) -> str:
         lines.append("")
     cv = metrics["train"]["grouped_cv"]
     lines += [
-        "## grouped 5-fold CV on the training part (uncalibrated trees, used for model selection)",
+        "## grouped 5-fold CV on the training part (the whole pipeline refit in every fold; used for model selection)",
         "",
         "| source | AUC | Brier |",
         "|---|---:|---:|",
@@ -333,7 +373,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     artifact = export(fitted, base_rate)
     shipped = DealProbabilityModel(artifact)
     p = shipped.predict_features(te.x)
-    reference = np.clip(fitted.predict_proba(te.x)[:, 1], *CLIP)
+    reference = np.clip(fitted.predict(te.x), *CLIP)
     drift = float(np.max(np.abs(p - reference)))
     if drift > 1e-9:
         raise RuntimeError(f"exported model disagrees with scikit-learn by {drift}")
@@ -345,7 +385,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             "scripted personas, scored where production scores (after the opening and after each agent reply "
             "while the negotiation is open). Prices relative to the creator's first price; the CB listing price "
             f"stands in for the creator's listed package rate and is hidden for {HIDE_LISTING_PCT}% of CB dialogues "
-            "(fixed hash of the uuid; the agent simulation has no listed rates). "
+            "(fixed hash of the uuid); simulated creators have rate cards, some lacking a kind of the package. "
             "Label: the dialogue ended in a deal."
         ),
         "test": evaluate(te, p),
@@ -354,14 +394,15 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             "cb_dialogues": sum(d.source == "cb" for d in train),
             "agent_dialogues": sum(d.source == "agent" for d in train),
             "prefixes": len(tr.y),
-            "agent_weight": AGENT_WEIGHT,
+            "agent_weight": round(float(weights(tr)[tr.source == "agent"][0]), 4),
             "base_rate_weighted": round(base_rate, 4),
             "grouped_cv": cv,
         },
         "model": {
             "estimator": "GradientBoostingClassifier",
             "params": GBT_PARAMS,
-            "calibration": "isotonic, 5-fold GroupKFold by dialogue, ensemble=False",
+            "calibration": "isotonic per budget kind (hard ceiling: agent simulation and production; soft target: "
+                           "CB) on 5-fold GroupKFold out-of-fold scores",
             "clip": list(CLIP),
             "sklearn_version": sklearn.__version__,
             "export_max_abs_diff": drift,
