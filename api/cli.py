@@ -270,6 +270,38 @@ def negotiate(campaign_id: str, influencer_id: str, target_usd: str | None, max_
                 break
 
 
+@cli.command("export-negotiations",
+             help="Write finished negotiations (agreed, declined, expired) as deal-probability training dialogues: "
+                  "JSONL of acts, prices, sentiment, budget and rate card, no message text. Retrain with "
+                  "`python -m agent.deal_probability.train --recorded FILE`.")
+@click.option("--org", "org_name", default=None, help="organization name; all when omitted")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="output file (standard output when omitted)")
+def export_negotiations(org_name: str | None, out: Path | None) -> None:
+    import json
+
+    from sqlalchemy.orm import selectinload
+
+    from agent.negotiation.service import OUTCOMES, recorded_dialogue
+    from data.models import Negotiation
+
+    counts: dict[str, int] = {}
+    with session_scope(_db_url()) as s:
+        query = (select(Negotiation).where(Negotiation.status.in_(OUTCOMES))
+                 .options(selectinload(Negotiation.messages), selectinload(Negotiation.offers))
+                 .order_by(Negotiation.created_at, Negotiation.id))
+        if org_name:
+            query = query.where(Negotiation.org_id == _org(s, org_name).id)
+        with click.open_file(str(out) if out else "-", "w") as sink:
+            for neg in s.scalars(query).yield_per(200):
+                row = recorded_dialogue(neg)
+                if row is not None:
+                    sink.write(json.dumps(row, separators=(",", ":")) + "\n")
+                    counts[row["status"]] = counts.get(row["status"], 0) + 1
+    summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "none finished yet"
+    click.echo(f"{sum(counts.values())} negotiations ({summary})", err=True)
+
+
 @cli.command("send-followups", help="Send the follow-up emails due now (the worker beat does this every 5 minutes).")
 @click.option("--org", "org_name", default=None, help="organization name; all when omitted")
 def send_followups(org_name: str | None) -> None:

@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from agent.deal_probability.agent_dialogues import dialogue_row
 from agent.deal_probability.features import Turn
 from agent.negotiation.engine import NegotiationState, open_negotiation, take_turn
 from agent.negotiation.state_machine import expire_if_stale
@@ -68,16 +69,9 @@ def run_dialogue(scenario: Scenario) -> dict[str, Any]:
         if state.is_closed:
             break
         text = persona.reply(result.decision)
-    return {
-        "key": f"{scenario.persona}-{scenario.seed}",
-        "persona": scenario.persona,
-        "status": state.status,
-        "deal": state.status == "agreed",
-        "budget_max": str(scenario.max_usd),
-        "deliverables": scenario.deliverables,
-        "listed_rates": {k: str(v) for k, v in (scenario.listed_rates or {}).items()},
-        "turns": [[t.role, t.act, None if t.price is None else str(t.price), t.sentiment] for t in turns],
-    }
+    return dialogue_row(key=f"{scenario.persona}-{scenario.seed}", persona=scenario.persona, status=state.status,
+                        budget_max=scenario.max_usd, deliverables=scenario.deliverables,
+                        listed_rates=scenario.listed_rates, turns=turns)
 
 
 def generate(per_persona: int = PER_PERSONA, seed: int = SEED, personas: Sequence[str] = PERSONAS) -> list[dict]:

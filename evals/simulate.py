@@ -5,7 +5,10 @@ turns); the baselines read the same texts through the same understanding. Report
 agreement rate where a zone of agreement exists, the buyer's share of the surplus
 ((max − price) / (max − creator's floor)), rounds, budget violations and deals where none was possible.
 
-    python -m evals simulate [--per-persona 50] [--seed 7] [--json OUT]
+    python -m evals simulate [--per-persona 50] [--seed 7] [--human] [--json OUT]
+
+`--human` gives the personas a human temper (evals/human_creators.py): the same guarantees must hold among
+creators who sometimes go silent, quit or walk away from a lowball.
 """
 
 from __future__ import annotations

@@ -297,3 +297,29 @@ def test_production_probability_uses_the_listed_package_price(model: DealProbabi
     assert service.deal_probability(listed) == round(model.predict(turns, ask=D(2600), budget_max=D(2000)), 4)
     assert service.deal_probability(unlisted) == round(model.predict(turns, budget_max=D(2000)), 4)
     assert service.deal_probability(SimpleNamespace(status="agreed")) == 1.0
+
+
+@pytest.mark.skipif(not craigslist.DEFAULT_PATH.exists(), reason="shared CraigslistBargain data not present")
+def test_training_end_to_end_with_recorded_negotiations(tmp_path) -> None:
+    """The training script on a slice of each source, recorded production negotiations as a third: it writes
+    an artifact that loads and agrees with scikit-learn, and reports the new source everywhere."""
+    from agent.deal_probability import train
+
+    cb = json.loads(craigslist.DEFAULT_PATH.read_text())
+    (tmp_path / "cb.json").write_text(json.dumps(cb[:80]))
+    lines = agent_dialogues.DEFAULT_PATH.read_text().splitlines()
+    (tmp_path / "agent.jsonl").write_text("\n".join(lines[::8]) + "\n")
+    recorded = [json.loads(line) | {"persona": "recorded-email"} for line in lines[3::8]]
+    (tmp_path / "recorded.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recorded))
+
+    metrics = train.main(["--cb-path", str(tmp_path / "cb.json"), "--agent-path", str(tmp_path / "agent.jsonl"),
+                          "--recorded", str(tmp_path / "recorded.jsonl"), "--out-dir", str(tmp_path / "out")])
+    assert {"cb", "agent", "recorded", "all", "recorded_by_stage"} <= set(metrics["test"])
+    assert set(metrics["train"]["grouped_cv"]) == {"cb", "agent", "recorded", "all"}
+    assert metrics["model"]["export_max_abs_diff"] <= 1e-9
+    weights = metrics["train"]["source_weights"]
+    counts = {s: metrics["train"][f"{s}_dialogues"] for s in weights}
+    assert counts["recorded"] > 0 and max(weights.values()) > 1.0 and min(weights.values()) == 1.0
+    shipped = DealProbabilityModel.load(tmp_path / "out" / "model.json")
+    assert 0.0 < shipped.predict(CONVERGING, budget_max=BUDGET) < 1.0
+    assert "## recorded:" in (tmp_path / "out" / "reliability.md").read_text()

@@ -1,6 +1,7 @@
-"""The real agent's simulated negotiations (written by `python -m evals.deal_training_data`) as Turns.
+"""The real agent's negotiations as Turns: simulated (`python -m evals.deal_training_data`) or recorded in
+production (`python -m api export-negotiations`), one JSONL format for both (`dialogue_row`).
 
-Each line holds one dialogue exactly as production persists it (see `evals/deal_training_data.py`) and its
+Each line holds one dialogue exactly as production persists it (see `agent.negotiation.service._turns`) and its
 final status; the label is a deal (status "agreed"). `ask` is the creator's listed price for the package, from
 their rate card exactly as production computes it (None when a kind of the package is not listed).
 Production computes a probability after the agent's opening and after every agent reply while the
@@ -11,9 +12,11 @@ negotiation is open, so those prefixes are the ones this source offers for train
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from agent.deal_probability.features import Turn
 from agent.deal_probability.reference import listed_package_price
@@ -43,6 +46,21 @@ class AgentDialogue:
                 break
             out.append(k)
         return out
+
+
+def dialogue_row(*, key: str, persona: str, status: str, budget_max: Decimal, deliverables: Sequence[str],
+                 listed_rates: Mapping[str, Any] | None, turns: Sequence[Turn]) -> dict[str, Any]:
+    """One line of the file, as `load_dialogues` reads it back (money as strings, no message text)."""
+    return {
+        "key": key,
+        "persona": persona,
+        "status": status,
+        "deal": status == "agreed",
+        "budget_max": str(budget_max),
+        "deliverables": list(deliverables),
+        "listed_rates": {k: str(v) for k, v in (listed_rates or {}).items()},
+        "turns": [[t.role, t.act, None if t.price is None else str(t.price), t.sentiment] for t in turns],
+    }
 
 
 def _turn(row: list) -> Turn:

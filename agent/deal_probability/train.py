@@ -1,10 +1,10 @@
 """Train, calibrate, evaluate and export the deal-probability model.
 
-    python -m agent.deal_probability.train [--cb-path PATH] [--agent-path PATH] [--out-dir DIR]
+    python -m agent.deal_probability.train [--cb-path PATH] [--agent-path PATH] [--recorded PATH] [--out-dir DIR]
 
-Two sources, both read the way production reads a negotiation (service._turns / deal_probability: prices
-relative to the creator's first price; the listed price of the package when known; budget_max is the
-brand's ceiling, or CB's buyer target, which `budget_is_ceiling` tells apart):
+Two sources (three with `--recorded`), all read the way production reads a negotiation (service._turns /
+deal_probability: prices relative to the creator's first price; the listed price of the package when known;
+budget_max is the brand's ceiling, or CB's buyer target, which `budget_is_ceiling` tells apart):
 - CraigslistBargain: real human dialogues, messages read by our own NLU (craigslist.py). A dialogue with
   turns t1..tn contributes every prefix t1..tk, k = 0..n_open (n_open: turns before the first formal
   accept/reject/quit), so the decision itself is never scored. The listing price plays the creator's listed
@@ -13,6 +13,8 @@ brand's ceiling, or CB's buyer target, which `budget_is_ceiling` tells apart):
 - The real agent against the scripted personas with a human temper and a rate card (agent_dialogues.py,
   written by `python -m evals.deal_training_data`): the prefixes production scores, i.e. after the agent's
   opening and after each agent reply while the negotiation is still open.
+- With `--recorded FILE`: finished production negotiations (`python -m api export-negotiations`), scored like
+  the simulation and reported as a source of their own: the way the model learns from real creators.
 The label is whether the dialogue ended in a deal. Both sources are split by dialogue with a seeded
 permutation (no prefix of a test dialogue is ever trained on) and weigh the same in training; the trees are
 shared, the isotonic calibration is per budget kind. Choices were made by grouped 5-fold CV of the whole
@@ -48,6 +50,7 @@ OUT_DIR = Path(__file__).resolve().parent
 SEED = 0
 TEST_FRACTION = 0.25
 HIDE_LISTING_PCT = 30  # share of CB dialogues shown without their listing price (production may lack listed rates)
+SOURCES = ("cb", "agent", "recorded")  # CraigslistBargain, the agent's simulation, recorded production negotiations
 CLIP = (0.02, 0.98)  # an open negotiation is never certain; the caller sets 1.0/0.0 on agreed/declined
 GBT_PARAMS: dict[str, Any] = {
     "n_estimators": 300,
@@ -109,19 +112,26 @@ def cb_dialogues(path: Path, reading: craigslist.Reading = "understand") -> list
     ]
 
 
-def agent_sim_dialogues(path: Path) -> list[Dialogue]:
+def agent_sim_dialogues(path: Path, source: str = "agent") -> list[Dialogue]:
+    """The agent's negotiations in agent_dialogues format: simulated ("agent") or recorded in production."""
     out = []
     for d in agent_dialogues.load_dialogues(path):
         ks = d.open_prefixes
-        out.append(Dialogue(d.key, "agent", d.turns, ks, d.budget_max, d.deal, ks[-1] if ks else 0, d.ask))
+        out.append(Dialogue(d.key, source, d.turns, ks, d.budget_max, d.deal, ks[-1] if ks else 0, d.ask))
     return out
 
 
-def load_all(cb_path: Path, agent_path: Path) -> tuple[list[Dialogue], list[Dialogue]]:
+def load_all(cb_path: Path, agent_path: Path, recorded_path: Path | None = None
+             ) -> tuple[list[Dialogue], list[Dialogue]]:
     """(train, test): each source split by dialogue with its own seeded permutation."""
-    cb_train, cb_test = _split(cb_dialogues(cb_path), SEED)
-    ag_train, ag_test = _split(agent_sim_dialogues(agent_path), SEED + 1)
-    return cb_train + ag_train, cb_test + ag_test
+    parts = [_split(cb_dialogues(cb_path), SEED), _split(agent_sim_dialogues(agent_path), SEED + 1)]
+    if recorded_path is not None:
+        parts.append(_split(agent_sim_dialogues(recorded_path, "recorded"), SEED + 2))
+    return [d for tr, _ in parts for d in tr], [d for _, te in parts for d in te]
+
+
+def sources_in(ex: Examples) -> list[str]:
+    return [s for s in SOURCES if (ex.source == s).any()]
 
 
 def build_examples(dialogues: Iterable[Dialogue]) -> Examples:
@@ -148,10 +158,12 @@ def build_examples(dialogues: Iterable[Dialogue]) -> Examples:
 
 
 def weights(ex: Examples) -> np.ndarray:
-    """Each source carries the same total weight: CB has ~2.5× the prefixes, but production looks like the agent's
-    simulation (a hard ceiling, our own policy's moves), so the trees must not be fitted mostly to CB."""
-    n_cb, n_agent = int((ex.source == "cb").sum()), int((ex.source == "agent").sum())
-    return np.where(ex.source == "agent", n_cb / n_agent if n_agent else 1.0, 1.0)
+    """Each source carries the same total weight: CB has ~2.5× the simulation's prefixes, but production looks like
+    the simulation (a hard ceiling, our own policy's moves), so the trees must not be fitted mostly to CB.
+    The largest source's prefixes weigh 1."""
+    counts = {s: int((ex.source == s).sum()) for s in sources_in(ex)}
+    largest = max(counts.values())
+    return np.array([largest / counts[s] for s in ex.source])
 
 
 def grouped_splits(ex: Examples, n_splits: int = 5) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -184,7 +196,7 @@ def fit(ex: Examples, params: dict[str, Any] = GBT_PARAMS) -> Fitted:
     for tr, te in grouped_splits(ex):
         oof[te] = GradientBoostingClassifier(**params).fit(ex.x[tr], ex.y[tr], sample_weight=w[tr]).decision_function(
             ex.x[te])
-    ceiling = ex.source == "agent"
+    ceiling = ex.source != "cb"
     calibrators = {
         kind: IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(oof[sel], ex.y[sel])
         for kind, sel in ((CEILING, ceiling), (TARGET, ~ceiling))
@@ -267,11 +279,16 @@ def _stages(ex: Examples, source: str) -> dict[str, np.ndarray]:
     }
 
 
+def _selections(ex: Examples) -> list[tuple[str, np.ndarray]]:
+    """Each source present, then all of them pooled."""
+    return [(s, ex.source == s) for s in sources_in(ex)] + [("all", np.ones(len(ex.y), bool))]
+
+
 def evaluate(ex: Examples, p: np.ndarray) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name, sel in (("cb", ex.source == "cb"), ("agent", ex.source == "agent"), ("all", np.ones(len(p), bool))):
+    for name, sel in _selections(ex):
         out[name] = score(ex.y[sel], p[sel], ex.group[sel]) | {"reliability": reliability(ex.y[sel], p[sel])}
-    for source in ("cb", "agent"):
+    for source in sources_in(ex):
         out[f"{source}_by_stage"] = {
             name: score(ex.y[sel], p[sel], ex.group[sel]) for name, sel in _stages(ex, source).items() if sel.any()
         }
@@ -296,9 +313,9 @@ def cross_validate(ex: Examples, params: dict[str, Any] = GBT_PARAMS) -> dict[st
     for tr, te in splits:
         oof[te] = np.clip(fit(subset(ex, tr), params).predict(ex.x[te]), *CLIP)
     out = {}
-    for source in ("cb", "agent", "all"):
-        sel = np.ones(len(ex.y), bool) if source == "all" else ex.source == source
-        folds = [round(float(roc_auc_score(ex.y[te][sel[te]], oof[te][sel[te]])), 4) for _, te in splits]
+    for source, sel in _selections(ex):
+        folds = [score(ex.y[te][sel[te]], oof[te][sel[te]], ex.group[te][sel[te]])["auc"] if sel[te].any() else None
+                 for _, te in splits]
         out[source] = score(ex.y[sel], oof[sel], ex.group[sel]) | {"auc_by_fold": folds}
     return out
 
@@ -323,7 +340,7 @@ def _fmt(v: float | None) -> str:
 
 def reliability_markdown(metrics: dict[str, Any]) -> str:
     lines = ["# Deal-probability model: held-out reliability", "", metrics["scored_prefixes"], ""]
-    for name in ("cb", "agent", "all"):
+    for name in [k for k in metrics["test"] if "_by_" not in k]:
         m = metrics["test"][name]
         lines += [
             f"## {name}: AUC {_fmt(m['auc'])}, Brier {_fmt(m['brier'])} "
@@ -338,7 +355,7 @@ def reliability_markdown(metrics: dict[str, Any]) -> str:
             for r in m["reliability"]
         ]
         lines.append("")
-    for table in ("cb_by_stage", "cb_by_listing", "agent_by_stage"):
+    for table in [k for k in metrics["test"] if "_by_" in k]:
         lines += [f"## {table.replace('_', ' ')}", "", "| slice | prefixes | AUC | Brier |", "|---|---:|---:|---:|"]
         for stage, m in metrics["test"][table].items():
             lines.append(f"| {stage} | {m['prefixes']} | {_fmt(m['auc'])} | {_fmt(m['brier'])} |")
@@ -361,11 +378,13 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cb-path", type=Path, default=craigslist.DEFAULT_PATH, help="CB dev-parsed.json")
     parser.add_argument("--agent-path", type=Path, default=agent_dialogues.DEFAULT_PATH, help="agent simulation")
+    parser.add_argument("--recorded", type=Path, default=None,
+                        help="finished production negotiations (`python -m api export-negotiations`): a third source")
     parser.add_argument("--out-dir", type=Path, default=OUT_DIR, help="where model.json and metrics go")
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
-    train, test = load_all(args.cb_path, args.agent_path)
+    train, test = load_all(args.cb_path, args.agent_path, args.recorded)
     tr, te = build_examples(train), build_examples(test)
     base_rate = float(np.average(tr.y, weights=weights(tr)))
     cv = cross_validate(tr)
@@ -391,10 +410,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "test": evaluate(te, p),
         "train": {
             "hide_listing_pct": HIDE_LISTING_PCT,
-            "cb_dialogues": sum(d.source == "cb" for d in train),
-            "agent_dialogues": sum(d.source == "agent" for d in train),
+            **{f"{s}_dialogues": sum(d.source == s for d in train) for s in sources_in(tr)},
             "prefixes": len(tr.y),
-            "agent_weight": round(float(weights(tr)[tr.source == "agent"][0]), 4),
+            "source_weights": {s: round(float(weights(tr)[tr.source == s][0]), 4) for s in sources_in(tr)},
             "base_rate_weighted": round(base_rate, 4),
             "grouped_cv": cv,
         },

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from agent.deal_probability.agent_dialogues import dialogue_row
 from agent.deal_probability.features import Turn
 from agent.llm import LLMProvider
 from agent.negotiation.engine import NegotiationClosed, NegotiationSetup, NegotiationState, open_negotiation, take_turn
@@ -31,9 +32,11 @@ from data.models import (
 from data.serialize import iso
 from data.types import money_json
 
-__all__ = ["NegotiationClosed", "TurnOutcome", "negotiation_to_dict", "start", "take_message"]
+__all__ = ["NegotiationClosed", "TurnOutcome", "negotiation_to_dict", "recorded_dialogue", "start", "take_message"]
 
 _CLOSED = ("agreed", "declined", "escalated", "expired")
+OUTCOMES = ("agreed", "declined", "expired")
+"""Closed with a known outcome; an escalated negotiation waits for a person and may still end either way."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,17 @@ def deal_probability(neg: Negotiation) -> float:
     listed = listed_package_price(setup.get("listed_rates_usd"), setup.get("deliverables"))
     value = DealProbabilityModel.load().predict(_turns(neg), ask=listed, budget_max=neg.max_usd)
     return round(float(value), 4)
+
+
+def recorded_dialogue(neg: Negotiation) -> dict[str, Any] | None:
+    """A finished negotiation as a deal-probability training row (agent_dialogues format), None while its outcome
+    is unknown. The turns, the budget and the listed package price are exactly what `deal_probability` read."""
+    if neg.status not in OUTCOMES:
+        return None
+    setup = (neg.state or {}).get("setup") or {}
+    return dialogue_row(key=neg.id, persona=f"recorded-{neg.channel}", status=neg.status, budget_max=neg.max_usd,
+                        deliverables=setup.get("deliverables") or list(neg.deliverables or []),
+                        listed_rates=setup.get("listed_rates_usd"), turns=_turns(neg))
 
 
 def _record_probability(session: Session, neg: Negotiation, at: datetime) -> None:
