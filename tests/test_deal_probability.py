@@ -162,7 +162,7 @@ def test_committed_metrics_are_what_the_shipped_model_achieves() -> None:
     assert cv["all"]["auc"] >= 0.76 and cv["all"]["brier"] <= 0.16
 
 
-def test_each_budget_kind_is_calibrated_on_its_own_curve(model: DealProbabilityModel) -> None:
+def test_each_budget_kind_is_calibrated_on_its_own_sigmoid(model: DealProbabilityModel) -> None:
     """Production's hard ceiling and CB's soft target share the trees but not the calibration."""
     artifact = json.loads(DEFAULT_PATH.read_text())
     assert set(artifact["calibration"]) == {"ceiling", "target"}
@@ -173,13 +173,24 @@ def test_each_budget_kind_is_calibrated_on_its_own_curve(model: DealProbabilityM
     x = np.vstack([dialogue_features(t, budget_max=BUDGET, budget_is_ceiling=c)
                    for t in (CONVERGING, DIVERGING) for c in (True, False)])
     raw = model.raw_scores(x)
-    curves = {k: (np.array(c["x"]), np.array(c["y"])) for k, c in artifact["calibration"].items()}
-    expected = [np.interp(r, *curves["ceiling" if row[FEATURE_NAMES.index("budget_is_ceiling")] else "target"])
-                for r, row in zip(raw, x, strict=True)]
+    expected = []
+    for r, row in zip(raw, x, strict=True):
+        c = artifact["calibration"]["ceiling" if row[FEATURE_NAMES.index("budget_is_ceiling")] else "target"]
+        expected.append(1 / (1 + np.exp(-(c["slope"] * r + c["intercept"]))))
     np.testing.assert_allclose(model.predict_features(x), np.clip(expected, *artifact["clip"]))
+    assert all(c["slope"] > 0 for c in artifact["calibration"].values())  # a higher tree score is likelier a deal
     # the same dialogue, read on CB's scale, is likelier to end in a deal: CB's base rate is far higher
     assert model.predict(DIVERGING, budget_max=BUDGET, budget_is_ceiling=False) > model.predict(
         DIVERGING, budget_max=BUDGET)
+
+
+def test_every_message_moves_the_probability(model: DealProbabilityModel) -> None:
+    """No calibration plateaus: an ask far over budget, or a creator coming down, shows at once."""
+    opening = [Turn("agent", "ask")]
+    p_open = model.predict(opening, ask=D(5000), budget_max=D(6500))
+    p_far = model.predict([*opening, Turn("creator", "counter", D(12000))], ask=D(5000), budget_max=D(6500))
+    p_near = model.predict([*opening, Turn("creator", "counter", D(6000), 0.4)], ask=D(5000), budget_max=D(6500))
+    assert p_far < p_open < p_near
 
 
 def test_agent_training_data_is_what_production_persists() -> None:

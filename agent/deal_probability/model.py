@@ -1,10 +1,10 @@
-"""The shipped deal-probability model: gradient-boosted trees + isotonic calibration, evaluated in numpy.
+"""The shipped deal-probability model: gradient-boosted trees + sigmoid calibration, evaluated in numpy.
 
-Two calibration curves share the trees: CEILING for negotiations whose budget is a hard ceiling (production,
+Two calibration sigmoids share the trees: CEILING for negotiations whose budget is a hard ceiling (production,
 the agent simulation) and TARGET for CraigslistBargain, whose buyer's target is soft; the feature
 `budget_is_ceiling` of each row picks its curve.
 
-The artifact is plain JSON (tree arrays, the calibration curves, the feature names), written by
+The artifact is plain JSON (tree arrays, the calibration slopes and intercepts, the feature names), written by
 `train.py` from the fitted scikit-learn estimators and checked there against their own predictions,
 so loading it needs neither pickle nor a matching scikit-learn version.
 """
@@ -23,7 +23,7 @@ import numpy as np
 from agent.deal_probability.features import FEATURE_NAMES, Turn, dialogue_features
 
 DEFAULT_PATH = Path(__file__).with_name("model.json")
-FORMAT = "deal-probability/gbt-isotonic/v2"
+FORMAT = "deal-probability/gbt-sigmoid/v1"
 CEILING, TARGET = "ceiling", "target"
 _CEILING_COLUMN = FEATURE_NAMES.index("budget_is_ceiling")
 
@@ -40,10 +40,8 @@ class DealProbabilityModel:
         self._init = float(artifact["init_raw"])
         self._lr = float(artifact["learning_rate"])
         self._clip = tuple(artifact["clip"])
-        self._curves = {
-            kind: (np.asarray(c["x"], dtype=np.float64), np.asarray(c["y"], dtype=np.float64))
-            for kind, c in artifact["calibration"].items()
-        }
+        self._sigmoids = {kind: (float(c["slope"]), float(c["intercept"]))
+                          for kind, c in artifact["calibration"].items()}
         trees = artifact["trees"]
         width = max(len(t["feature"]) for t in trees)
 
@@ -75,12 +73,13 @@ class DealProbabilityModel:
         return self._init + self._lr * self._value[self._rows, node].sum(axis=1)
 
     def predict_features(self, x: np.ndarray) -> np.ndarray:
-        """Calibrated probabilities for feature rows (FEATURE_NAMES order), each on its budget kind's curve."""
+        """Calibrated probabilities for feature rows (FEATURE_NAMES order), each on its budget kind's sigmoid."""
         x = np.atleast_2d(x)
         raw = self.raw_scores(x)
-        p = np.where(x[:, _CEILING_COLUMN] > 0.5, np.interp(raw, *self._curves[CEILING]),
-                     np.interp(raw, *self._curves[TARGET]))
-        return np.clip(p, *self._clip)
+        ceiling = x[:, _CEILING_COLUMN] > 0.5
+        slope = np.where(ceiling, self._sigmoids[CEILING][0], self._sigmoids[TARGET][0])
+        intercept = np.where(ceiling, self._sigmoids[CEILING][1], self._sigmoids[TARGET][1])
+        return np.clip(1.0 / (1.0 + np.exp(-(slope * raw + intercept))), *self._clip)
 
     def predict(self, turns: Sequence[Turn], ask: Decimal | None = None, budget_max: Decimal | None = None,
                 budget_is_ceiling: bool = True) -> float:

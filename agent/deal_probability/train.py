@@ -17,7 +17,7 @@ budget_max is the brand's ceiling, or CB's buyer target, which `budget_is_ceilin
   the simulation and reported as a source of their own: the way the model learns from real creators.
 The label is whether the dialogue ended in a deal. Both sources are split by dialogue with a seeded
 permutation (no prefix of a test dialogue is ever trained on) and weigh the same in training; the trees are
-shared, the isotonic calibration is per budget kind. Choices were made by grouped 5-fold CV of the whole
+shared, the sigmoid calibration is per budget kind. Choices were made by grouped 5-fold CV of the whole
 pipeline on the training part only (in metrics.json and reliability.md next to the held-out figures).
 Writes model.json, metrics.json and reliability.md.
 """
@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import sklearn
 from sklearn.ensemble import GradientBoostingClassifier
-from sklearn.isotonic import IsotonicRegression
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import GroupKFold
 
@@ -173,23 +173,26 @@ def grouped_splits(ex: Examples, n_splits: int = 5) -> list[tuple[np.ndarray, np
 
 @dataclass
 class Fitted:
-    """Boosted trees refit on every training prefix, and one isotonic curve per kind of budget."""
+    """Boosted trees refit on every training prefix, and one sigmoid (Platt) calibration per kind of budget."""
 
     trees: GradientBoostingClassifier
-    calibrators: dict[str, IsotonicRegression]
+    calibrators: dict[str, LogisticRegression]
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """scikit-learn's own calibrated probabilities (the reference the exported artifact must reproduce)."""
-        raw = self.trees.decision_function(x)
+        raw = self.trees.decision_function(x)[:, None]
         ceiling = x[:, FEATURE_NAMES.index("budget_is_ceiling")] > 0.5
-        return np.where(ceiling, self.calibrators[CEILING].predict(raw), self.calibrators[TARGET].predict(raw))
+        return np.where(ceiling, self.calibrators[CEILING].predict_proba(raw)[:, 1],
+                        self.calibrators[TARGET].predict_proba(raw)[:, 1])
 
 
 def fit(ex: Examples, params: dict[str, Any] = GBT_PARAMS) -> Fitted:
-    """Trees on all training prefixes; each isotonic curve on the grouped out-of-fold scores of its own budget kind.
+    """Trees on all training prefixes; each sigmoid on the grouped out-of-fold scores of its own budget kind.
 
     One curve for both would put production's prefixes on CB's scale (CB ends in a deal far more often: 0.82 of
-    its prefixes against 0.46 in the agent simulation), so a 0.67 would mean 0.54 in production.
+    its prefixes against 0.46 in the agent simulation), so a 0.67 would mean 0.54 in production. A sigmoid
+    rather than isotonic steps: as good in grouped CV (Brier 0.136 both, AUC 0.789 vs 0.788) and it has no
+    plateaus, so the probability a manager watches moves with every message instead of sticking on a step.
     """
     w = weights(ex)
     oof = np.zeros(len(ex.y))
@@ -198,7 +201,7 @@ def fit(ex: Examples, params: dict[str, Any] = GBT_PARAMS) -> Fitted:
             ex.x[te])
     ceiling = ex.source != "cb"
     calibrators = {
-        kind: IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(oof[sel], ex.y[sel])
+        kind: LogisticRegression(C=np.inf).fit(oof[sel, None], ex.y[sel])
         for kind, sel in ((CEILING, ceiling), (TARGET, ~ceiling))
     }
     return Fitted(GradientBoostingClassifier(**params).fit(ex.x, ex.y, sample_weight=w), calibrators)
@@ -233,7 +236,7 @@ def export(model: Fitted, base_rate: float) -> dict[str, Any]:
         "max_depth": max(int(e.tree_.max_depth) for e in gbt.estimators_[:, 0]),
         "clip": list(CLIP),
         "calibration": {
-            kind: {"x": c.X_thresholds_.tolist(), "y": c.y_thresholds_.tolist()}
+            kind: {"slope": float(c.coef_[0, 0]), "intercept": float(c.intercept_[0])}
             for kind, c in model.calibrators.items()
         },
         "trees": trees,
@@ -419,8 +422,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "model": {
             "estimator": "GradientBoostingClassifier",
             "params": GBT_PARAMS,
-            "calibration": "isotonic per budget kind (hard ceiling: agent simulation and production; soft target: "
-                           "CB) on 5-fold GroupKFold out-of-fold scores",
+            "calibration": "sigmoid (Platt) per budget kind (hard ceiling: agent simulation and production; soft "
+                           "target: CB) on 5-fold GroupKFold out-of-fold scores",
             "clip": list(CLIP),
             "sklearn_version": sklearn.__version__,
             "export_max_abs_diff": drift,
