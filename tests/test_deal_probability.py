@@ -147,6 +147,8 @@ def test_committed_metrics_are_what_the_shipped_model_achieves() -> None:
         assert m["brier"] <= 0.16
         assert m["brier"] < m["brier_constant_base_rate"]
         assert sum(row["count"] for row in m["reliability"]) == m["prefixes"]
+        low, high = m["auc_ci95"]
+        assert low < m["auc"] < high and m["brier_ci95"][0] < m["brier"] < m["brier_ci95"][1]
     # On human CB dialogues scored from their first message on, the model stays far below the 0.80 AUC target
     # (0.645); these floors only catch regressions.
     assert test["all"]["auc"] >= 0.80

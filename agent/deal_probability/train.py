@@ -51,6 +51,7 @@ SEED = 0
 TEST_FRACTION = 0.25
 HIDE_LISTING_PCT = 30  # share of CB dialogues shown without their listing price (production may lack listed rates)
 SOURCES = ("cb", "agent", "recorded")  # CraigslistBargain, the agent's simulation, recorded production negotiations
+BOOTSTRAP_ROUNDS = 1000
 CLIP = (0.02, 0.98)  # an open negotiation is never certain; the caller sets 1.0/0.0 on agreed/declined
 GBT_PARAMS: dict[str, Any] = {
     "n_estimators": 300,
@@ -272,6 +273,28 @@ def score(y: np.ndarray, p: np.ndarray, groups: np.ndarray) -> dict[str, Any]:
     }
 
 
+def bootstrap_ci(ex: Examples, p: np.ndarray, sel: np.ndarray, n: int = BOOTSTRAP_ROUNDS) -> dict[str, list[float]]:
+    """95% intervals of AUC and Brier from resampling whole held-out dialogues (within each source, so the pool
+    keeps its mix): one split's figure is a draw, and prefixes of one dialogue are not independent."""
+    rng = np.random.default_rng(SEED)
+    rows_of: dict[str, list[int]] = {}
+    for i in np.flatnonzero(sel):
+        rows_of.setdefault(str(ex.group[i]), []).append(int(i))
+    by_source: dict[str, list[str]] = {}
+    for key, rows in rows_of.items():
+        by_source.setdefault(str(ex.source[rows[0]]), []).append(key)
+    aucs, briers = [], []
+    for _ in range(n):
+        idx = np.concatenate([rows_of[k] for keys in by_source.values() for k in rng.choice(keys, len(keys))])
+        if len(set(ex.y[idx].tolist())) == 2:
+            aucs.append(roc_auc_score(ex.y[idx], p[idx]))
+        briers.append(brier_score_loss(ex.y[idx], p[idx]))
+    ci = {"brier_ci95": [round(float(v), 4) for v in np.percentile(briers, [2.5, 97.5])]}
+    if aucs:
+        ci["auc_ci95"] = [round(float(v), 4) for v in np.percentile(aucs, [2.5, 97.5])]
+    return ci
+
+
 def _stages(ex: Examples, source: str) -> dict[str, np.ndarray]:
     src = ex.source == source
     return {
@@ -290,7 +313,8 @@ def _selections(ex: Examples) -> list[tuple[str, np.ndarray]]:
 def evaluate(ex: Examples, p: np.ndarray) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, sel in _selections(ex):
-        out[name] = score(ex.y[sel], p[sel], ex.group[sel]) | {"reliability": reliability(ex.y[sel], p[sel])}
+        out[name] = (score(ex.y[sel], p[sel], ex.group[sel]) | bootstrap_ci(ex, p, sel)
+                     | {"reliability": reliability(ex.y[sel], p[sel])})
     for source in sources_in(ex):
         out[f"{source}_by_stage"] = {
             name: score(ex.y[sel], p[sel], ex.group[sel]) for name, sel in _stages(ex, source).items() if sel.any()
@@ -341,6 +365,10 @@ def _fmt(v: float | None) -> str:
     return "-" if v is None else f"{v:.3f}"
 
 
+def _interval(ci: list[float] | None) -> str:
+    return "-" if not ci else f"{ci[0]:.3f}–{ci[1]:.3f}"
+
+
 def reliability_markdown(metrics: dict[str, Any]) -> str:
     lines = ["# Deal-probability model: held-out reliability", "", metrics["scored_prefixes"], ""]
     for name in [k for k in metrics["test"] if "_by_" not in k]:
@@ -349,6 +377,9 @@ def reliability_markdown(metrics: dict[str, Any]) -> str:
             f"## {name}: AUC {_fmt(m['auc'])}, Brier {_fmt(m['brier'])} "
             f"(constant base rate: {_fmt(m['brier_constant_base_rate'])}), "
             f"{m['prefixes']} prefixes of {m['dialogues']} dialogues",
+            "",
+            f"95% interval, resampling dialogues: AUC {_interval(m.get('auc_ci95'))}, "
+            f"Brier {_interval(m.get('brier_ci95'))}",
             "",
             "| bin | count | mean predicted | observed |",
             "|---|---:|---:|---:|",
