@@ -8,6 +8,7 @@ from decimal import Decimal as D
 
 import numpy as np
 import pytest
+from sklearn.metrics import roc_auc_score
 
 from agent.deal_probability import agent_dialogues, craigslist
 from agent.deal_probability.features import FEATURE_NAMES, Turn, act_category, dialogue_features
@@ -336,3 +337,21 @@ def test_training_end_to_end_with_recorded_negotiations(tmp_path) -> None:
     shipped = DealProbabilityModel.load(tmp_path / "out" / "model.json")
     assert 0.0 < shipped.predict(CONVERGING, budget_max=BUDGET) < 1.0
     assert "## recorded:" in (tmp_path / "out" / "reliability.md").read_text()
+
+
+def test_bootstrap_resamples_whole_dialogues() -> None:
+    from agent.deal_probability.report import bootstrap_ci
+
+    # two dialogues of one source, each with several prefixes: perfect separation stays perfect in every draw
+    # that holds both (and draws with one dialogue have one class, so they give no AUC)
+    y = np.array([1, 1, 1, 0, 0])
+    groups = np.array(["a", "a", "a", "b", "b"])
+    ci = bootstrap_ci(y, np.array([0.9, 0.8, 0.7, 0.2, 0.1]), groups, np.array(["cb"] * 5), n=200)
+    assert ci["auc_ci95"] == [1.0, 1.0] and ci["brier_ci95"][1] <= 0.09
+    # forty dialogues of three prefixes, weakly informative scores: the interval is wide and holds the point AUC
+    rng = np.random.default_rng(1)
+    labels = np.repeat(np.arange(40) % 2, 3)
+    scores = np.clip(0.5 + 0.15 * (labels - 0.5) + rng.normal(0, 0.2, 120), 0, 1)
+    noisy = bootstrap_ci(labels, scores, np.repeat([f"d{i}" for i in range(40)], 3), np.array(["cb"] * 120), n=300)
+    low, high = noisy["auc_ci95"]
+    assert high - low > 0.1 and low < roc_auc_score(labels, scores) < high

@@ -15,11 +15,11 @@ budget_max is the brand's ceiling, or CB's buyer target, which `budget_is_ceilin
   opening and after each agent reply while the negotiation is still open.
 - With `--recorded FILE`: finished production negotiations (`python -m api export-negotiations`), scored like
   the simulation and reported as a source of their own: the way the model learns from real creators.
-The label is whether the dialogue ended in a deal. Both sources are split by dialogue with a seeded
+The label is whether the dialogue ended in a deal. Every source is split by dialogue with a seeded
 permutation (no prefix of a test dialogue is ever trained on) and weigh the same in training; the trees are
 shared, the sigmoid calibration is per budget kind. Choices were made by grouped 5-fold CV of the whole
 pipeline on the training part only (in metrics.json and reliability.md next to the held-out figures).
-Writes model.json, metrics.json and reliability.md.
+Writes model.json, metrics.json and reliability.md (report.py).
 """
 
 from __future__ import annotations
@@ -39,19 +39,18 @@ import numpy as np
 import sklearn
 from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import GroupKFold
 
 from agent.deal_probability import agent_dialogues, craigslist
 from agent.deal_probability.features import FEATURE_NAMES, Turn, dialogue_features
 from agent.deal_probability.model import CEILING, FORMAT, TARGET, DealProbabilityModel
+from agent.deal_probability.report import bootstrap_ci, reliability, reliability_markdown, score
 
 OUT_DIR = Path(__file__).resolve().parent
 SEED = 0
 TEST_FRACTION = 0.25
 HIDE_LISTING_PCT = 30  # share of CB dialogues shown without their listing price (production may lack listed rates)
 SOURCES = ("cb", "agent", "recorded")  # CraigslistBargain, the agent's simulation, recorded production negotiations
-BOOTSTRAP_ROUNDS = 1000
 CLIP = (0.02, 0.98)  # an open negotiation is never certain; the caller sets 1.0/0.0 on agreed/declined
 GBT_PARAMS: dict[str, Any] = {
     "n_estimators": 300,
@@ -244,57 +243,6 @@ def export(model: Fitted, base_rate: float) -> dict[str, Any]:
     }
 
 
-def reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict[str, Any]]:
-    idx = np.minimum((p * bins).astype(int), bins - 1)
-    table = []
-    for b in range(bins):
-        sel = idx == b
-        n = int(sel.sum())
-        table.append(
-            {
-                "bin": f"{b / bins:.1f}-{(b + 1) / bins:.1f}",
-                "count": n,
-                "mean_predicted": round(float(p[sel].mean()), 4) if n else None,
-                "observed_rate": round(float(y[sel].mean()), 4) if n else None,
-            }
-        )
-    return table
-
-
-def score(y: np.ndarray, p: np.ndarray, groups: np.ndarray) -> dict[str, Any]:
-    both = len(set(y.tolist())) == 2
-    return {
-        "auc": round(float(roc_auc_score(y, p)), 4) if both else None,
-        "brier": round(float(brier_score_loss(y, p)), 4),
-        "brier_constant_base_rate": round(float(brier_score_loss(y, np.full(len(y), y.mean()))), 4),
-        "prefixes": len(y),
-        "dialogues": len(set(groups.tolist())),
-        "positive_rate": round(float(y.mean()), 4),
-    }
-
-
-def bootstrap_ci(ex: Examples, p: np.ndarray, sel: np.ndarray, n: int = BOOTSTRAP_ROUNDS) -> dict[str, list[float]]:
-    """95% intervals of AUC and Brier from resampling whole held-out dialogues (within each source, so the pool
-    keeps its mix): one split's figure is a draw, and prefixes of one dialogue are not independent."""
-    rng = np.random.default_rng(SEED)
-    rows_of: dict[str, list[int]] = {}
-    for i in np.flatnonzero(sel):
-        rows_of.setdefault(str(ex.group[i]), []).append(int(i))
-    by_source: dict[str, list[str]] = {}
-    for key, rows in rows_of.items():
-        by_source.setdefault(str(ex.source[rows[0]]), []).append(key)
-    aucs, briers = [], []
-    for _ in range(n):
-        idx = np.concatenate([rows_of[k] for keys in by_source.values() for k in rng.choice(keys, len(keys))])
-        if len(set(ex.y[idx].tolist())) == 2:
-            aucs.append(roc_auc_score(ex.y[idx], p[idx]))
-        briers.append(brier_score_loss(ex.y[idx], p[idx]))
-    ci = {"brier_ci95": [round(float(v), 4) for v in np.percentile(briers, [2.5, 97.5])]}
-    if aucs:
-        ci["auc_ci95"] = [round(float(v), 4) for v in np.percentile(aucs, [2.5, 97.5])]
-    return ci
-
-
 def _stages(ex: Examples, source: str) -> dict[str, np.ndarray]:
     src = ex.source == source
     return {
@@ -313,7 +261,8 @@ def _selections(ex: Examples) -> list[tuple[str, np.ndarray]]:
 def evaluate(ex: Examples, p: np.ndarray) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, sel in _selections(ex):
-        out[name] = (score(ex.y[sel], p[sel], ex.group[sel]) | bootstrap_ci(ex, p, sel)
+        out[name] = (score(ex.y[sel], p[sel], ex.group[sel])
+                     | bootstrap_ci(ex.y[sel], p[sel], ex.group[sel], ex.source[sel], seed=SEED)
                      | {"reliability": reliability(ex.y[sel], p[sel])})
     for source in sources_in(ex):
         out[f"{source}_by_stage"] = {
@@ -361,53 +310,6 @@ def spot_checks(test: list[Dialogue], model: DealProbabilityModel) -> list[dict[
     return checks
 
 
-def _fmt(v: float | None) -> str:
-    return "-" if v is None else f"{v:.3f}"
-
-
-def _interval(ci: list[float] | None) -> str:
-    return "-" if not ci else f"{ci[0]:.3f}–{ci[1]:.3f}"
-
-
-def reliability_markdown(metrics: dict[str, Any]) -> str:
-    lines = ["# Deal-probability model: held-out reliability", "", metrics["scored_prefixes"], ""]
-    for name in [k for k in metrics["test"] if "_by_" not in k]:
-        m = metrics["test"][name]
-        lines += [
-            f"## {name}: AUC {_fmt(m['auc'])}, Brier {_fmt(m['brier'])} "
-            f"(constant base rate: {_fmt(m['brier_constant_base_rate'])}), "
-            f"{m['prefixes']} prefixes of {m['dialogues']} dialogues",
-            "",
-            f"95% interval, resampling dialogues: AUC {_interval(m.get('auc_ci95'))}, "
-            f"Brier {_interval(m.get('brier_ci95'))}",
-            "",
-            "| bin | count | mean predicted | observed |",
-            "|---|---:|---:|---:|",
-        ]
-        lines += [
-            f"| {r['bin']} | {r['count']} | {_fmt(r['mean_predicted'])} | {_fmt(r['observed_rate'])} |"
-            for r in m["reliability"]
-        ]
-        lines.append("")
-    for table in [k for k in metrics["test"] if "_by_" in k]:
-        lines += [f"## {table.replace('_', ' ')}", "", "| slice | prefixes | AUC | Brier |", "|---|---:|---:|---:|"]
-        for stage, m in metrics["test"][table].items():
-            lines.append(f"| {stage} | {m['prefixes']} | {_fmt(m['auc'])} | {_fmt(m['brier'])} |")
-        lines.append("")
-    cv = metrics["train"]["grouped_cv"]
-    lines += [
-        "## grouped 5-fold CV on the training part (the whole pipeline refit in every fold; used for model selection)",
-        "",
-        "| source | AUC | Brier |",
-        "|---|---:|---:|",
-    ]
-    lines += [
-        f"| {s} | {_fmt(m['auc'])} (folds {', '.join(_fmt(a) for a in m['auc_by_fold'])}) | {_fmt(m['brier'])} |"
-        for s, m in cv.items()
-    ]
-    return "\n".join(lines) + "\n"
-
-
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cb-path", type=Path, default=craigslist.DEFAULT_PATH, help="CB dev-parsed.json")
@@ -433,13 +335,13 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
 
     metrics: dict[str, Any] = {
         "scored_prefixes": (
-            "Held-out dialogues only. CB: every prefix t1..tk, k = 0..n_open, where n_open counts the turns before "
-            "the first formal accept/reject/quit; messages read by our own NLU. Agent: the real agent against the "
-            "scripted personas, scored where production scores (after the opening and after each agent reply "
-            "while the negotiation is open). Prices relative to the creator's first price; the CB listing price "
-            f"stands in for the creator's listed package rate and is hidden for {HIDE_LISTING_PCT}% of CB dialogues "
-            "(fixed hash of the uuid); simulated creators have rate cards, some lacking a kind of the package. "
-            "Label: the dialogue ended in a deal."
+            "Held-out dialogues only. CB: every prefix t1..tk, k = 0..n_open, where n_open counts the turns "
+            "before the first formal accept/reject/quit; messages read by our own NLU. Agent: the real agent "
+            "against the scripted personas with a human temper, scored where production scores (after the opening "
+            "and after each agent reply while the negotiation is open). Prices relative to the creator's first "
+            "price; the CB listing price stands in for the creator's listed package rate and is hidden for "
+            f"{HIDE_LISTING_PCT}% of CB dialogues (fixed hash of the uuid); simulated creators have rate cards, "
+            "some lacking a kind of the package. Label: the dialogue ended in a deal."
         ),
         "test": evaluate(te, p),
         "train": {
