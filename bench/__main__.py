@@ -1,4 +1,4 @@
-"""`python -m bench [all|search|launch]`: `make bench` runs `all` (search at 10k and 100k, then launch)."""
+"""`python -m bench [all|search|launch|deal]`: `make bench` runs `all` (search at 10k and 100k, launch, deal)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Benchmarks (results under bench/results/).")
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("all", help="search (10k, 100k) then launch (200 creators): what `make bench` runs")
+    sub.add_parser("all", help="search (10k, 100k), launch (200 creators), deal: what `make bench` runs")
+    deal = sub.add_parser("deal", help="deal-probability cost per turn vs scikit-learn's own predict")
+    deal.add_argument("--calls", type=int, default=2000)
     launch = sub.add_parser("launch", help="campaign launch throughput over SMTP vs a raw SMTP send loop")
     launch.add_argument("--count", type=int, default=200)
     launch.add_argument("--database-url", default=None, help="default: SQLite in a temp dir")
@@ -30,10 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     if args.command in (None, "all"):
-        code = main(["search"])
-        return code or main(["launch"])
+        return main(["search"]) or main(["launch"]) or main(["deal"])
     if args.command == "launch":
         return _launch(args.count, args.database_url)
+    if args.command == "deal":
+        from bench.deal_bench import run
+
+        return _report("deal", run(args.calls))
     from bench.search_bench import main as search_main
 
     if args.quick:
@@ -49,18 +54,24 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _launch(count: int, database_url: str | None) -> int:
+    from bench.launch_bench import run
+
+    result = run(count, database_url)
+    _report("launch", result)
+    return 0 if result["delivered"] == count else 1
+
+
+def _report(name: str, result: dict) -> int:
+    """Print the result and keep it as bench/results/<name>_<time>.json."""
     import json
     import time
     from pathlib import Path
 
-    from bench.launch_bench import run
-
-    result = run(count, database_url)
     print(json.dumps(result, indent=2))
-    out = Path(__file__).parent / "results" / f"launch_{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out = Path(__file__).parent / "results" / f"{name}_{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=2))
-    return 0 if result["delivered"] == count else 1
+    return 0
 
 
 if __name__ == "__main__":
