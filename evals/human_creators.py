@@ -9,8 +9,8 @@ listing price to 0.75 when it is under 60 %. `Temper` carries those tendencies, 
 those rates; `HumanCreator` applies them on top of any persona. Each creator also gets a rate card (what
 production reads from the influencer's `rates_usd`), with one kind left out for some, as real profiles do.
 
-Used for the deal-probability model's simulated training and test dialogues; `evals simulate` keeps the
-plain personas, whose outcomes measure the policy rather than the creators' moods.
+Used for the deal-probability model's simulated training and test dialogues, and by `evals simulate --human`;
+plain `evals simulate` keeps the scripted personas, whose outcomes measure the policy, not the creators' moods.
 """
 
 from __future__ import annotations

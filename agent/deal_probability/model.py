@@ -28,6 +28,11 @@ CEILING, TARGET = "ceiling", "target"
 _CEILING_COLUMN = FEATURE_NAMES.index("budget_is_ceiling")
 
 
+def ceiling_rows(x: np.ndarray) -> np.ndarray:
+    """Which feature rows have a hard budget ceiling, i.e. are scored on the CEILING sigmoid."""
+    return np.atleast_2d(x)[:, _CEILING_COLUMN] > 0.5
+
+
 class DealProbabilityModel:
     """P(the negotiation ends in a deal | the dialogue so far)."""
 
@@ -76,7 +81,7 @@ class DealProbabilityModel:
         """Calibrated probabilities for feature rows (FEATURE_NAMES order), each on its budget kind's sigmoid."""
         x = np.atleast_2d(x)
         raw = self.raw_scores(x)
-        ceiling = x[:, _CEILING_COLUMN] > 0.5
+        ceiling = ceiling_rows(x)
         slope = np.where(ceiling, self._sigmoids[CEILING][0], self._sigmoids[TARGET][0])
         intercept = np.where(ceiling, self._sigmoids[CEILING][1], self._sigmoids[TARGET][1])
         return np.clip(1.0 / (1.0 + np.exp(-(slope * raw + intercept))), *self._clip)

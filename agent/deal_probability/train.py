@@ -43,7 +43,7 @@ from sklearn.model_selection import GroupKFold
 
 from agent.deal_probability import agent_dialogues, craigslist
 from agent.deal_probability.features import FEATURE_NAMES, Turn, dialogue_features
-from agent.deal_probability.model import CEILING, FORMAT, TARGET, DealProbabilityModel
+from agent.deal_probability.model import CEILING, FORMAT, TARGET, DealProbabilityModel, ceiling_rows
 from agent.deal_probability.report import bootstrap_ci, reliability, reliability_markdown, score
 
 OUT_DIR = Path(__file__).resolve().parent
@@ -181,8 +181,7 @@ class Fitted:
     def predict(self, x: np.ndarray) -> np.ndarray:
         """scikit-learn's own calibrated probabilities (the reference the exported artifact must reproduce)."""
         raw = self.trees.decision_function(x)[:, None]
-        ceiling = x[:, FEATURE_NAMES.index("budget_is_ceiling")] > 0.5
-        return np.where(ceiling, self.calibrators[CEILING].predict_proba(raw)[:, 1],
+        return np.where(ceiling_rows(x), self.calibrators[CEILING].predict_proba(raw)[:, 1],
                         self.calibrators[TARGET].predict_proba(raw)[:, 1])
 
 
@@ -199,7 +198,7 @@ def fit(ex: Examples, params: dict[str, Any] = GBT_PARAMS) -> Fitted:
     for tr, te in grouped_splits(ex):
         oof[te] = GradientBoostingClassifier(**params).fit(ex.x[tr], ex.y[tr], sample_weight=w[tr]).decision_function(
             ex.x[te])
-    ceiling = ex.source != "cb"
+    ceiling = ceiling_rows(ex.x)
     calibrators = {
         kind: LogisticRegression(C=np.inf).fit(oof[sel, None], ex.y[sel])
         for kind, sel in ((CEILING, ceiling), (TARGET, ~ceiling))
