@@ -143,18 +143,18 @@ def test_committed_metrics_are_what_the_shipped_model_achieves() -> None:
         low, high = m["auc_ci95"]
         assert low < m["auc"] < high and m["brier_ci95"][0] < m["brier"] < m["brier_ci95"][1]
     # On human CB dialogues scored from their first message on, the model stays far below the 0.80 AUC target
-    # (0.645); these floors only catch regressions.
-    assert test["all"]["auc"] >= 0.80
-    assert test["agent"]["auc"] >= 0.90
-    assert test["cb"]["auc"] >= 0.62
+    # (0.648); these floors only catch regressions.
+    assert test["all"]["auc"] >= 0.82
+    assert test["agent"]["auc"] >= 0.92
+    assert test["cb"]["auc"] >= 0.64
     assert test["cb_by_stage"]["last open prefix (just before the decision)"]["auc"] >= 0.80
     assert set(test["cb_by_listing"]) == {"listing price shown", "listing price hidden"}
-    assert test["agent_by_stage"]["both sides named a price"]["auc"] >= 0.93
+    assert test["agent_by_stage"]["both sides named a price"]["auc"] >= 0.95
     assert METRICS["train"]["cb_dialogues"] > 400 and METRICS["train"]["agent_dialogues"] > 400
     # the cross-validated pipeline, every source and the pool, five folds each
     cv = METRICS["train"]["grouped_cv"]
     assert set(cv) == {"cb", "agent", "all"} and all(len(m["auc_by_fold"]) == 5 for m in cv.values())
-    assert cv["all"]["auc"] >= 0.76 and cv["all"]["brier"] <= 0.16
+    assert cv["all"]["auc"] >= 0.78 and cv["all"]["brier"] <= 0.14
 
 
 def test_each_budget_kind_is_calibrated_on_its_own_sigmoid(model: DealProbabilityModel) -> None:
@@ -324,8 +324,8 @@ def test_training_end_to_end_with_recorded_negotiations(tmp_path) -> None:
     assert set(metrics["train"]["grouped_cv"]) == {"cb", "agent", "recorded", "all"}
     assert metrics["model"]["export_max_abs_diff"] <= 1e-9
     weights = metrics["train"]["source_weights"]
-    counts = {s: metrics["train"][f"{s}_dialogues"] for s in weights}
-    assert counts["recorded"] > 0 and max(weights.values()) > 1.0 and min(weights.values()) == 1.0
+    assert metrics["train"]["recorded_dialogues"] > 0 and set(weights) == {"cb", "agent", "recorded"}
+    assert max(weights.values()) > 1.0 and min(weights.values()) == 1.0
     shipped = DealProbabilityModel.load(tmp_path / "out" / "model.json")
     assert 0.0 < shipped.predict(CONVERGING, budget_max=BUDGET) < 1.0
     assert "## recorded:" in (tmp_path / "out" / "reliability.md").read_text()
