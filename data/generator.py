@@ -481,7 +481,7 @@ def generate_profile(index: int, seed: int = 7) -> dict[str, Any]:
     }
     top_followers = max(a["followers"] for a in accounts)
     verified = rng.random() < 1 / (1 + math.exp(-2.2 * (math.log10(top_followers) - 6.0)))
-    return {
+    profile = {
         "name": name,
         "handle": accounts[0]["handle"],
         "email": email,
@@ -498,6 +498,23 @@ def generate_profile(index: int, seed: int = 7) -> dict[str, Any]:
         "recent_posts": _posts(rng, accounts, topics, brands, city),
         "verified": verified,
     }
+    # Drawn last, so adding them left every other field of a profile as it was.
+    profile["gender"], profile["birth_year"] = _person(rng, niches[0], female)
+    return profile
+
+
+_AGE_BRACKETS = ((13, 17), (18, 24), (25, 34), (35, 44), (45, 60))
+_AGE_PICK = {n: _Weighted(zip(_AGE_BRACKETS, d[2], strict=True)) for n, d in V.DEMOGRAPHICS.items()}
+
+
+def _person(rng: random.Random, niche: str, female: bool) -> tuple[str | None, int | None]:
+    """The creator's gender and birth year: creators are a few years older than the audience they draw."""
+    gender = None if rng.random() < 0.04 else "nonbinary" if rng.random() < 0.015 else "female" if female else "male"
+    if rng.random() < 0.15:
+        return gender, None
+    lo, hi = _AGE_PICK[niche].pick(rng)
+    age = min(max(_ri(rng, lo, hi) + _ri(rng, 0, 6), 16), 64)
+    return gender, YEAR - age
 
 
 def generate_profiles(count: int, seed: int = 7, start: int = 0) -> Iterator[dict[str, Any]]:

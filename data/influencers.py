@@ -5,7 +5,6 @@ Derived columns (total followers, average engagement) are recomputed on every wr
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,8 +12,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session, selectinload
 
+from data.engagement import stated_rate
 from data.models import AudienceProfile, Influencer, InfluencerRate, PlatformAccount, RecentPost, utcnow
 from data.schemas import InfluencerFields, InfluencerIn
+from data.settings import get_settings
 from data.types import DELIVERABLES
 
 _DEFAULT_TIERS = (10_000, 100_000, 1_000_000)
@@ -23,7 +24,7 @@ TIER_NAMES = ("nano", "micro", "macro", "mega")
 
 def tier_thresholds() -> tuple[int, int, int]:
     """`TIER_THRESHOLDS="10000,100000,1000000"`: lower bounds of micro, macro and mega."""
-    raw = os.environ.get("TIER_THRESHOLDS", "")
+    raw = get_settings().tier_thresholds
     if not raw.strip():
         return _DEFAULT_TIERS
     parts = tuple(int(p) for p in raw.split(","))
@@ -63,16 +64,21 @@ def eager_options() -> list[Any]:
 
 
 def _recompute_derived(inf: Influencer) -> None:
+    """Total followers, and the follower-weighted average of each account's rate by its platform's convention."""
     total = sum(p.followers for p in inf.platforms)
     inf.total_followers = total
-    rated = [p for p in inf.platforms if p.engagement_rate is not None]
-    weight = sum(p.followers for p in rated)
+    rated = [
+        (rate, p.followers)
+        for p in inf.platforms
+        if (rate := stated_rate(p.platform, p.engagement_rate, p.engagement_rate_by_views)) is not None
+    ]
+    weight = sum(f for _, f in rated)
     if not rated:
         inf.avg_engagement_rate = None
     elif weight:
-        inf.avg_engagement_rate = round(sum(p.engagement_rate * p.followers for p in rated) / weight, 4)
+        inf.avg_engagement_rate = round(sum(r * f for r, f in rated) / weight, 4)
     else:
-        inf.avg_engagement_rate = round(sum(p.engagement_rate for p in rated) / len(rated), 4)
+        inf.avg_engagement_rate = round(sum(r for r, _ in rated) / len(rated), 4)
 
 
 def _merge_accounts(inf: Influencer, accounts: list[dict[str, Any]], *, keep_unlisted: bool) -> None:
@@ -86,6 +92,7 @@ def _merge_accounts(inf: Influencer, accounts: list[dict[str, Any]], *, keep_unl
         row.followers = acc["followers"]
         row.engagement_rate = acc.get("engagement_rate")
         row.avg_views = acc.get("avg_views")
+        row.engagement_rate_by_views = acc.get("engagement_rate_by_views")
         merged.append(row)
     if keep_unlisted:
         merged.extend(existing.values())
@@ -104,7 +111,7 @@ def apply_fields(
 
 
 def _apply(inf: Influencer, data: dict[str, Any], keep_unlisted_accounts: bool) -> None:
-    scalar = ("name", "handle", "email", "phone", "bio", "verified")
+    scalar = ("name", "handle", "email", "phone", "bio", "gender", "birth_year", "verified")
     for key in scalar:
         if key in data:
             setattr(inf, key, data[key] if key != "verified" else bool(data[key]))

@@ -7,8 +7,8 @@ profile is validated the same way whichever door it comes through.
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from typing import Annotated
+from datetime import UTC, datetime
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator, model_validator
 
@@ -17,6 +17,9 @@ from data.types import Niche, Platform, UsdAmount
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Percent = Annotated[float, Field(ge=0, le=100)]
+# Engagement by followers may pass 100 % where a video reaches far beyond the followers (TikTok, Shorts).
+EngagementPercent = Annotated[float, Field(ge=0, le=100_000)]
+Gender = Literal["female", "male", "nonbinary"]
 Rate = Annotated[UsdAmount, Field(ge=0, max_digits=12, decimal_places=2)]
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -51,6 +54,7 @@ class PlatformAccount(_Strict):
     followers: Annotated[int, Field(ge=0, le=10_000_000_000)]
     engagement_rate: Percent | None = None
     avg_views: Annotated[int, Field(ge=0)] | None = None
+    engagement_rate_by_views: EngagementPercent | None = None
 
     @field_validator("handle")
     @classmethod
@@ -130,6 +134,8 @@ class InfluencerFields(_Strict):
     phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()\-.]{5,25}$")] | None = None
     bio: LongText | None = None
     location: Location | None = None
+    gender: Gender | None = None
+    birth_year: int | None = None
     languages: list[str] | None = Field(default=None, max_length=20)
     niches: list[Niche] | None = Field(default=None, max_length=10)
     topics: list[ShortText] | None = Field(default=None, max_length=50)
@@ -144,6 +150,13 @@ class InfluencerFields(_Strict):
     @classmethod
     def _check_languages(cls, value: list[str] | None) -> list[str] | None:
         return None if value is None else _languages(value)
+
+    @field_validator("birth_year")
+    @classmethod
+    def _plausible_birth_year(cls, value: int | None) -> int | None:
+        if value is not None and not 1900 <= value <= datetime.now(UTC).year - 5:
+            raise ValueError(f"must be a year between 1900 and {datetime.now(UTC).year - 5}")
+        return value
 
     @field_validator("topics", "past_brands")
     @classmethod

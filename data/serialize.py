@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from data.engagement import engagement_basis
 from data.influencers import tier_for
 from data.models import Campaign, Influencer
 from data.types import DELIVERABLES, money_json
@@ -16,6 +17,13 @@ def iso(value: datetime | None) -> str | None:
 
 def _pct(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
+
+
+def age_from_birth_year(birth_year: int | None, today: datetime | None = None) -> int | None:
+    """Age this year (the birthday is unknown, so it may run one year ahead until then)."""
+    if birth_year is None:
+        return None
+    return (today or datetime.now(UTC)).year - birth_year
 
 
 def influencer_to_dict(inf: Influencer) -> dict[str, Any]:
@@ -40,6 +48,9 @@ def influencer_to_dict(inf: Influencer) -> dict[str, Any]:
         "phone": inf.phone,
         "bio": inf.bio,
         "location": {"city": inf.city, "region": inf.region, "country": inf.country},
+        "gender": inf.gender,
+        "birth_year": inf.birth_year,
+        "age": age_from_birth_year(inf.birth_year),
         "languages": list(inf.languages or []),
         "niches": list(inf.niches or []),
         "topics": list(inf.topics or []),
@@ -50,6 +61,8 @@ def influencer_to_dict(inf: Influencer) -> dict[str, Any]:
                 "followers": p.followers,
                 "engagement_rate": _pct(p.engagement_rate),
                 "avg_views": p.avg_views,
+                "engagement_rate_by_views": _pct(p.engagement_rate_by_views),
+                "engagement_basis": engagement_basis(p.platform, p.engagement_rate_by_views),
             }
             for p in inf.platforms
         ],

@@ -76,6 +76,12 @@ def _field_for(words: list[str]) -> str | None:
         return "location"
     if _has(words, "language", "lang"):
         return "languages"
+    if _has(words, "gender", "sex"):
+        return "gender"
+    if _has(words, "birth", "born", "dob"):
+        return "birth_year"
+    if words == ["age"] or ("age" in words and _has(words, "creator", "influencer", "year")):
+        return "age"
     if _has(words, "brand", "collab", "sponsor", "partner"):
         return "past_brands"
     if _has(words, "verif", "checkmark") or text == "blue tick":

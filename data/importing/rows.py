@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,8 +18,11 @@ from data.importing.values import (
     CellError,
     clean_handle,
     is_empty,
+    parse_age,
+    parse_birth_year,
     parse_bool,
     parse_count,
+    parse_gender,
     parse_money,
     parse_number,
     parse_percent,
@@ -294,6 +298,26 @@ class RowBuilder:
             loc["country"] = country_code(country_raw[1]) or ""
         return loc or None
 
+    def _person(self, profile: dict[str, Any]) -> None:
+        """The creator's gender and birth year (an age column gives the birth year it implies this year)."""
+        if "gender" in self.scalars:
+            column, raw = self.scalars["gender"]
+            try:
+                profile["gender"] = parse_gender(raw)
+                self.sources[("gender",)] = ("gender", column)
+            except CellError as exc:
+                self.warnings.append(f'gender (column "{column}"): {exc}; left out')
+        for key in ("birth_year", "age"):
+            if key in self.scalars and "birth_year" not in profile:
+                column, raw = self.scalars[key]
+                try:
+                    year = parse_birth_year(raw) if key == "birth_year" else parse_age(raw, datetime.now(UTC).year)
+                except CellError as exc:
+                    self.warnings.append(f'{key} (column "{column}"): {exc}; left out')
+                    continue
+                profile["birth_year"] = year
+                self.sources[("birth_year",)] = (key, column)
+
     def _rates(self) -> dict[str, Decimal] | None:
         default_currency = None
         if "rate_currency" in self.scalars:
@@ -347,6 +371,7 @@ class RowBuilder:
                     continue
                 profile[key] = value
                 self.sources[(key,)] = (key, column)
+        self._person(profile)
         if "verified" in self.scalars:
             column, raw = self.scalars["verified"]
             try:

@@ -21,7 +21,7 @@ TARGETS: tuple[str, ...] = (
     "name", "handle", "email", "phone", "bio", "city", "region", "country", "location", "languages", "niches",
     "topics", "platform", "followers", "engagement_rate", "avg_interactions", "avg_views", "profile_url",
     "rate_post", "rate_story", "rate_reel", "rate_video", "rate_currency", "past_brands", "verified",
-    "audience_country", "ignore",
+    "audience_country", "gender", "birth_year", "age", "ignore",
 )
 
 

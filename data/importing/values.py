@@ -186,3 +186,35 @@ def split_list(raw: str) -> list[str]:
         return [p.strip() for p in raw.split("#") if p.strip()]
     return [p for p in _LIST_SPLIT.split(raw.strip()) if p and not is_empty(p)]
 
+
+_GENDERS = {
+    "f": "female", "female": "female", "woman": "female", "women": "female", "w": "female", "girl": "female",
+    "m": "male", "male": "male", "man": "male", "men": "male", "boy": "male",
+    "nonbinary": "nonbinary", "non-binary": "nonbinary", "non binary": "nonbinary", "nb": "nonbinary",
+    "enby": "nonbinary", "x": "nonbinary",
+}
+_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+
+
+def parse_gender(raw: str) -> str:
+    """'F', 'Woman', 'male', 'non-binary' → female/male/nonbinary."""
+    value = _GENDERS.get(raw.strip().lower().rstrip("."))
+    if value is None:
+        raise CellError(f"'{raw.strip()}' is not a gender (female, male or nonbinary)")
+    return value
+
+
+def parse_birth_year(raw: str) -> int:
+    """A year ('1996') or a date holding one ('1996-04-12', '12/04/1996')."""
+    found = _YEAR.search(raw)
+    if not found:
+        raise CellError(f"'{raw.strip()}' holds no birth year")
+    return int(found.group(1))
+
+
+def parse_age(raw: str, this_year: int) -> int:
+    """An age in years ('27', '27 years') → the birth year it implies this year."""
+    match = re.match(r"^\s*(\d{1,3})(?:\s*(?:y|yrs?|years?)(?:\s*old)?)?\s*$", raw.lower())
+    if not match or not 5 <= int(match.group(1)) <= 120:
+        raise CellError(f"'{raw.strip()}' is not an age in years")
+    return this_year - int(match.group(1))

@@ -39,6 +39,9 @@ class Influencer(TimestampMixin, Base):
     city: Mapped[str | None] = mapped_column(String(200))
     region: Mapped[str | None] = mapped_column(String(200))
     country: Mapped[str | None] = mapped_column(String(2), index=True)
+    # The creator's own gender and birth year (not their audience's); optional, as exports rarely carry them.
+    gender: Mapped[str | None] = mapped_column(String(16))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
     languages: Mapped[list[Any]] = mapped_column(default=list)
     niches: Mapped[list[Any]] = mapped_column(default=list)
     topics: Mapped[list[Any]] = mapped_column(default=list)
@@ -78,6 +81,8 @@ class PlatformAccount(Base):
     followers: Mapped[int] = mapped_column(Integer)
     engagement_rate: Mapped[float | None] = mapped_column(Float)
     avg_views: Mapped[int | None] = mapped_column(Integer)
+    # Interactions per post / average views × 100: the convention on video platforms (see data.engagement).
+    engagement_rate_by_views: Mapped[float | None] = mapped_column(Float)
 
     influencer: Mapped[Influencer] = relationship(back_populates="platforms")
 
