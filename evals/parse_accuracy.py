@@ -8,8 +8,8 @@ Scoring, per field, micro-averaged over the set and then over all fields:
   one item; an item in both = TP, only predicted = FP, only expected = FN. Brands compare case-insensitively;
   topics compare lower-cased with a plural "s" ignored per word; a location is identified by
   (city, country), accents folded, when it names a city, else (region, country), else country.
-- scalar fields (min/max_followers, min_engagement_rate, max_rate_usd (to the cent), verified, sort,
-  audience.gender/age_min/age_max): equal values = TP; a wrong value = FP + FN; a value where none was
+- scalar fields (min/max_followers, min_engagement_rate, min/max_rate_usd (to the cent), verified, sort,
+  audience.gender/age_min/age_max, creator_gender/age_min/age_max): equal values = TP; a wrong value = FP + FN; a value where none was
   expected = FP; a missing value = FN. `sort="relevance"` and `verified=None` count as absent.
 
 `python -m evals.parse_accuracy [--verbose] [--min-f1 0.95]` (the lead wires `python -m evals parse-accuracy`).
@@ -32,9 +32,10 @@ from agent.query.schema import ParsedQuery, QueryLocation
 
 DEFAULT_FILE = Path(__file__).with_name("queries.jsonl")
 LIST_FIELDS = ("niches", "platforms", "locations", "languages", "exclude_brands", "worked_with_brands", "topics",
-               "audience.countries")
-SCALAR_FIELDS = ("min_followers", "max_followers", "min_engagement_rate", "max_rate_usd", "verified", "sort",
-                 "audience.gender", "audience.age_min", "audience.age_max")
+               "audience.countries", "like_handles")
+SCALAR_FIELDS = ("min_followers", "max_followers", "min_engagement_rate", "max_rate_usd", "min_rate_usd", "verified",
+                 "sort", "audience.gender", "audience.age_min", "audience.age_max", "creator_gender",
+                 "creator_age_min", "creator_age_max")
 FIELDS = LIST_FIELDS + SCALAR_FIELDS
 
 
@@ -116,7 +117,7 @@ def _items(query: ParsedQuery, name: str) -> list[Any]:
         return [_location_key(v) for v in values]
     if name == "topics":
         return [_topic_key(v) for v in values]
-    if name in ("exclude_brands", "worked_with_brands"):
+    if name in ("exclude_brands", "worked_with_brands", "like_handles"):
         return [v.casefold().replace("’", "'") for v in values]
     return [str(v).lower() for v in values]
 
@@ -127,7 +128,7 @@ def _scalar(query: ParsedQuery, name: str) -> Any:
     value = getattr(query, name)
     if name == "sort" and value == "relevance":
         return None
-    if name == "max_rate_usd" and value is not None:
+    if name in ("max_rate_usd", "min_rate_usd") and value is not None:
         return Decimal(value).quantize(Decimal("0.01"))
     if name == "min_engagement_rate" and value is not None:
         return round(float(value), 3)
@@ -182,13 +183,16 @@ def evaluate(cases: Iterable[tuple[str, ParsedQuery]], parse: Callable[[str], Pa
 @click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_FILE,
               show_default=True, help="Labeled queries (JSONL).")
 @click.option("--verbose", "-v", is_flag=True, help="List every misparsed query and field.")
+@click.option("--since", type=int, default=None,
+              help="Score only the labeled queries from this 1-based position on (e.g. those added for one issue).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--min-f1", type=float, default=None, help="Exit with status 1 when overall F1 is below this.")
-def command(path: Path, verbose: bool, as_json: bool, min_f1: float | None) -> None:
+def command(path: Path, since: int | None, verbose: bool, as_json: bool, min_f1: float | None) -> None:
     """Field-level precision, recall and F1 of the offline query parser."""
     from agent.query.parser import parse_query_offline
 
-    report = evaluate(load_cases(path), parse_query_offline)
+    cases = load_cases(path)
+    report = evaluate(cases[since - 1 :] if since else cases, parse_query_offline)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
     else:

@@ -25,6 +25,7 @@ class AudienceConstraint(BaseModel):
 
 
 SortOrder = Literal["relevance", "followers", "engagement", "rate"]
+Handle = Annotated[str, Field(pattern=r"^[\w.\-]{1,100}$")]
 
 
 class ParsedQuery(BaseModel):
@@ -37,6 +38,7 @@ class ParsedQuery(BaseModel):
     max_followers: Annotated[int, Field(ge=0)] | None = None
     min_engagement_rate: Annotated[float, Field(ge=0, le=100)] | None = None
     max_rate_usd: Annotated[UsdAmount, Field(ge=0)] | None = None
+    min_rate_usd: Annotated[UsdAmount, Field(ge=0)] | None = None  # "at least $500 a post"
     languages: list[str] = Field(default_factory=list)
     audience: AudienceConstraint | None = None
     exclude_brands: list[str] = Field(default_factory=list)
@@ -44,3 +46,8 @@ class ParsedQuery(BaseModel):
     verified: bool | None = None
     topics: list[str] = Field(default_factory=list)
     sort: SortOrder = "relevance"
+    # The creator's own gender and age ("female creators", "Gen Z creators"); `audience` is who follows them.
+    creator_gender: Literal["female", "male", "nonbinary"] | None = None
+    creator_age_min: Annotated[int, Field(ge=13, le=100)] | None = None
+    creator_age_max: Annotated[int, Field(ge=13, le=100)] | None = None
+    like_handles: list[Handle] = Field(default_factory=list)  # lookalikes: "creators like @sarahglows"
