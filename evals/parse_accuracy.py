@@ -9,8 +9,9 @@ Scoring, per field, micro-averaged over the set and then over all fields:
   topics compare lower-cased with a plural "s" ignored per word; a location is identified by
   (city, country), accents folded, when it names a city, else (region, country), else country.
 - scalar fields (min/max_followers, min_engagement_rate, min/max_rate_usd (to the cent), verified, sort,
-  audience.gender/age_min/age_max, creator_gender/age_min/age_max): equal values = TP; a wrong value = FP + FN; a value where none was
-  expected = FP; a missing value = FN. `sort="relevance"` and `verified=None` count as absent.
+  audience.gender/age_min/age_max, creator_gender/age_min/age_max): equal values = TP; a wrong value =
+  FP + FN; a value where none was expected = FP; a missing value = FN. `sort="relevance"` and
+  `verified=None` count as absent.
 
 `python -m evals.parse_accuracy [--verbose] [--min-f1 0.95]` (the lead wires `python -m evals parse-accuracy`).
 """
