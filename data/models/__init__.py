@@ -6,6 +6,7 @@ area; this package exports every model so `data.models.X` is the one name to imp
 """
 
 from data.models.base import NAMING, Base, Money, TimestampMixin, UTCDateTime, new_id, utcnow
+from data.models.calls import Call
 from data.models.campaigns import Campaign, CampaignMember, OutreachEmail, Suppression
 from data.models.compat import CompatLink
 from data.models.discovery import SearchSession
@@ -15,7 +16,7 @@ from data.models.negotiations import DealProbabilityPoint, Negotiation, Negotiat
 from data.models.orgs import ApiKey, Organization
 
 __all__ = [
-    "NAMING", "ApiKey", "AudienceProfile", "AuditLog", "Base", "Campaign", "CampaignMember", "CompatLink",
+    "NAMING", "ApiKey", "AudienceProfile", "AuditLog", "Base", "Call", "Campaign", "CampaignMember", "CompatLink",
     "DealProbabilityPoint",
     "IdempotencyRecord", "Influencer", "InfluencerRate", "Job", "JobPayload", "Money", "Negotiation",
     "NegotiationMessage", "Offer", "Organization", "OutreachEmail", "PlatformAccount", "RecentPost", "SearchSession",
