@@ -1,0 +1,59 @@
+"""Call rows: creating one under the calling rules, the API's view of it, and the provider request it becomes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api.calls.rules import plan_call
+from data.models import Call, Campaign, Influencer, Negotiation
+from data.serialize import iso
+from data.statuses import CallStatus
+from voice.provider import CallRequest
+from voice.simulated import Terms
+
+
+def create_call(s: Session, neg: Negotiation, *, provider: str, to_number: str | None, max_attempts: int,
+                persona: str | None = None, now: datetime | None = None) -> Call:
+    """A queued call for this negotiation (flushes). Raises rules.CallNotAllowed when it may never be placed."""
+    moment = now or datetime.now(UTC)
+    influencer = s.get(Influencer, neg.influencer_id) if neg.influencer_id else None
+    plan = plan_call(s, neg.org_id, influencer, to_number, moment)
+    call = Call(org_id=neg.org_id, negotiation_id=neg.id, influencer_id=neg.influencer_id, provider=provider,
+                status=CallStatus.QUEUED, to_number=plan.to_number, persona=persona, max_attempts=max_attempts,
+                not_before=plan.not_before, transcript=[])
+    s.add(call)
+    s.flush()
+    return call
+
+
+def call_to_dict(call: Call) -> dict[str, Any]:
+    """CONTRACT §8's call, plus scheduling and attempt details."""
+    return {
+        "id": call.id, "negotiation_id": call.negotiation_id, "provider": call.provider, "status": call.status,
+        "conversation_id": call.conversation_id, "to_number": call.to_number,
+        "started_at": iso(call.started_at), "ended_at": iso(call.ended_at), "duration_s": call.duration_s,
+        "transcript": list(call.transcript or []), "summary": call.summary, "failure_reason": call.failure_reason,
+        "attempts": call.attempts, "max_attempts": call.max_attempts, "scheduled_for": iso(call.not_before),
+        "persona": call.persona, "created_at": iso(call.created_at), "updated_at": iso(call.updated_at),
+    }
+
+
+def call_request(s: Session, call: Call, neg: Negotiation) -> CallRequest:
+    influencer = s.get(Influencer, neg.influencer_id) if neg.influencer_id else None
+    campaign = s.get(Campaign, neg.campaign_id) if neg.campaign_id else None
+    return CallRequest(call_id=call.id, negotiation_id=neg.id, to_number=call.to_number or "",
+                       creator_name=((influencer.name or "").split(" ")[0] if influencer else "") or "there",
+                       brand=(campaign.brand if campaign else None) or "our brand",
+                       campaign=(campaign.name if campaign else None) or "", persona=call.persona)
+
+
+def simulated_terms(neg: Negotiation, influencer: Influencer | None) -> Terms:
+    engagement = influencer.avg_engagement_rate if influencer is not None else None
+    return Terms(target_usd=neg.target_usd, max_usd=neg.max_usd, deliverables=list(neg.deliverables or []),
+                 usage_rights=neg.usage_rights,
+                 followers=max(1000, influencer.total_followers if influencer is not None else 50_000),
+                 engagement_rate=Decimal(str(engagement)) if engagement else Decimal("3.5"))

@@ -1,0 +1,203 @@
+"""Celery tasks for calls: ids in, idempotent, acks_late. `calls.place` dials one call, `calls.dispatch_due` starts
+calls whose time has come (calling hours, retries), `calls.recover` fetches a conversation whose webhook never came.
+
+Dialing is claimed first (status dialing, attempts + 1, committed) so a redelivered task never dials again; a
+claim that outlived DIAL_LEASE without an answer is given up as unknown rather than redialed (it may have rung).
+Only a failure the provider reported before anything rang (429, 5xx, unreachable) is retried, up to max_attempts.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from celery import Task
+from sqlalchemy import select
+
+from api import jobs
+from api.calls.config import voice_config
+from api.calls.reconcile import RETRY_AFTER, store_conversation
+from api.calls.records import call_request, simulated_terms
+from api.calls.rules import opted_out
+from api.calls.turns import Target, take_voice_turn
+from api.jobs import celery
+from data.models import Call, Influencer, Negotiation
+from data.statuses import CLOSED_NEGOTIATION, FINISHED_CALL, CallStatus
+from voice.calling_rules import next_calling_time, zones_for
+from voice.chat_wire import ChatRequest
+from voice.elevenlabs import ElevenLabsProvider
+from voice.provider import CallRequest, OutcomeUnknown, VoiceError, VoiceProvider
+from voice.simulated import LineSink, SimulatedProvider, TurnAnswer
+
+log = logging.getLogger(__name__)
+DIAL_LEASE = timedelta(minutes=10)
+RECOVER_AFTER = timedelta(minutes=30)
+
+
+def _converse(call_id: str) -> Callable[[dict[str, object]], TurnAnswer]:
+    """The custom-LLM code path, called in-process by the simulated provider (its own session per turn)."""
+    def converse(body: dict[str, object]) -> TurnAnswer:
+        req = ChatRequest.model_validate(body)
+        with jobs.session() as s:
+            call = s.get(Call, call_id)
+            neg = s.scalar(select(Negotiation).where(Negotiation.id == call.negotiation_id).with_for_update()) \
+                if call else None
+            if call is None or neg is None:
+                raise LookupError("the call or its negotiation is gone")
+            return take_voice_turn(s, Target(negotiation=neg, call=call), req)
+    return converse
+
+
+def provider_for(call_id: str, on_line: LineSink | None = None) -> VoiceProvider:
+    config = voice_config(jobs.task_settings())
+    if config.provider == "elevenlabs":
+        return ElevenLabsProvider(config)
+    if config.provider != "simulated":
+        raise ValueError(f"VOICE_PROVIDER must be simulated or elevenlabs, not {config.provider!r}")
+
+    def terms(_: CallRequest) -> object:
+        with jobs.session() as s:
+            call = s.get(Call, call_id)
+            neg = s.get(Negotiation, call.negotiation_id) if call else None
+            inf = s.get(Influencer, neg.influencer_id) if neg and neg.influencer_id else None
+            return simulated_terms(neg, inf)  # type: ignore[arg-type]
+
+    return SimulatedProvider(config, converse=_converse(call_id), terms=terms, on_line=on_line)  # type: ignore[arg-type]
+
+
+def schedule(call_id: str, at: datetime | None) -> None:
+    """Run `calls.place` now, or at `at` (countdown with a broker; a timer in-process, with dispatch_due behind it)."""
+    delay = 0.0 if at is None else max(0.0, (at - datetime.now(UTC)).total_seconds())
+    if delay <= 0:
+        jobs.enqueue(place_task, call_id)
+    elif not jobs.in_process():
+        place_task.apply_async(args=(call_id,), countdown=delay)
+    else:
+        timer = threading.Timer(delay, jobs.enqueue, args=(place_task, call_id))
+        timer.daemon = True
+        timer.start()
+
+
+def _claim(call_id: str, now: datetime) -> tuple[CallRequest, datetime | None] | str:
+    """Claim the call for dialing; the request to place, or why not (and when to look again)."""
+    with jobs.session() as s:
+        call = s.scalar(select(Call).where(Call.id == call_id).with_for_update())
+        if call is None:
+            return "missing"
+        if call.status == CallStatus.DIALING:
+            if call.dialing_at and now - call.dialing_at > DIAL_LEASE and not call.conversation_id:
+                call.status, call.failure_reason = CallStatus.FAILED, "dial outcome unknown; not redialed"
+                s.commit()
+            return "claimed elsewhere"
+        if call.status in (CallStatus.IN_PROGRESS, CallStatus.COMPLETED, CallStatus.CANCELED):
+            return str(call.status)
+        if call.status in FINISHED_CALL and call.not_before is None:
+            return str(call.status)  # failed or no_answer without a retry due
+        if call.not_before and call.not_before > now:
+            return f"not before {call.not_before.isoformat()}"
+        neg = s.get(Negotiation, call.negotiation_id)
+        inf = s.get(Influencer, call.influencer_id) if call.influencer_id else None
+        if neg is None or neg.status in CLOSED_NEGOTIATION:
+            call.status, call.failure_reason = CallStatus.CANCELED, "the negotiation is closed"
+            s.commit()
+            return "canceled"
+        if opted_out(s, call.org_id, inf, call.to_number):
+            call.status, call.failure_reason = CallStatus.CANCELED, "the creator is on the do-not-call list"
+            s.commit()
+            return "canceled"
+        later = next_calling_time(now, zones_for(inf.city if inf else None, inf.region if inf else None,
+                                                 inf.country if inf else None, call.to_number))
+        if later is not None:
+            call.status, call.not_before = CallStatus.QUEUED, later
+            s.commit()
+            return f"outside calling hours until {later.isoformat()}"
+        call.status, call.attempts, call.dialing_at, call.not_before = CallStatus.DIALING, call.attempts + 1, now, None
+        call.failure_reason = None
+        request = call_request(s, call, neg)
+        s.commit()
+        return request, None
+
+
+def place(call_id: str, *, on_line: LineSink | None = None, now: datetime | None = None) -> str:
+    """Dial one call (idempotent); returns the call's status afterwards."""
+    moment = now or datetime.now(UTC)
+    claimed = _claim(call_id, moment)
+    if isinstance(claimed, str):
+        return claimed
+    request, _ = claimed
+    try:
+        placed = provider_for(call_id, on_line).place_call(request)
+    except VoiceError as exc:
+        with jobs.session() as s:
+            call = s.get(Call, call_id)
+            assert call is not None
+            call.status, call.failure_reason = CallStatus.FAILED, str(exc)[:2000]
+            retry = exc.retryable and call.attempts < call.max_attempts
+            call.not_before = moment + RETRY_AFTER if retry else None
+            if isinstance(exc, OutcomeUnknown):
+                call.failure_reason += " (not redialed: it may have rung)"
+            s.commit()
+            next_at = call.not_before
+        if retry:
+            schedule(call_id, next_at)
+        return str(CallStatus.FAILED)
+    with jobs.session() as s:
+        call = s.scalar(select(Call).where(Call.id == call_id).with_for_update())
+        assert call is not None
+        call.conversation_id = call.conversation_id or placed.conversation_id
+        call.provider_call_id = placed.provider_call_id
+        if placed.finished is not None:
+            store_conversation(s, call, placed.finished)
+        elif call.status == CallStatus.DIALING:
+            call.status, call.started_at = CallStatus.IN_PROGRESS, moment
+        s.commit()
+        status = str(call.status)
+    if placed.finished is None and not jobs.in_process():
+        recover_task.apply_async(args=(call_id,), countdown=RECOVER_AFTER.total_seconds())
+    return status
+
+
+def recover(call_id: str) -> str:
+    """Fetch the conversation of a call whose post-call webhook never arrived."""
+    with jobs.session() as s:
+        call = s.get(Call, call_id)
+        if call is None or call.transcript_received_at is not None or not call.conversation_id:
+            return "nothing to recover"
+        conversation_id = call.conversation_id
+    conversation = provider_for(call_id).get_conversation(conversation_id)
+    if conversation is None:
+        return "not finished"
+    with jobs.session() as s:
+        call = s.scalar(select(Call).where(Call.id == call_id).with_for_update())
+        stored = call is not None and store_conversation(s, call, conversation)
+        s.commit()
+    return "recovered" if stored else "already stored"
+
+
+def dispatch_due(now: datetime | None = None) -> int:
+    """Start every call whose scheduled time has come (the worker's beat runs this)."""
+    moment = now or datetime.now(UTC)
+    with jobs.session() as s:
+        due = list(s.scalars(select(Call.id).where(
+            Call.status.in_([CallStatus.QUEUED, CallStatus.FAILED, CallStatus.NO_ANSWER]),
+            Call.not_before.is_not(None), Call.not_before <= moment)))
+    for call_id in due:
+        jobs.enqueue(place_task, call_id)
+    return len(due)
+
+
+@celery.task(name="calls.place", bind=True, acks_late=True, max_retries=0)
+def place_task(self: Task, call_id: str) -> str:
+    return place(call_id)
+
+
+@celery.task(name="calls.recover", bind=True, acks_late=True, max_retries=0)
+def recover_task(self: Task, call_id: str) -> str:
+    return recover(call_id)
+
+
+@celery.task(name="calls.dispatch_due", bind=True, acks_late=True, max_retries=0)
+def dispatch_due_task(self: Task) -> int:
+    return dispatch_due()
