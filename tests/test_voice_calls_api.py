@@ -144,3 +144,63 @@ def test_webhook_signature_and_duplicates(client: Any, tenant: Any, database_url
     r = client.post("/voice/webhooks/elevenlabs", data=unknown,
                     headers={"ElevenLabs-Signature": sign(unknown, secret, int(time.time()))})
     assert r.status_code == 200 and r.json["status"] == "ignored"
+
+
+def _use(app: Any, **changes: Any) -> Any:
+    before = app.extensions["settings"]
+    app.extensions["settings"] = before.model_copy(update=changes)
+    return before
+
+
+def test_elevenlabs_call_through_the_sdk_and_webhook(client: Any, tenant: Any, database_url: str, app: Any) -> None:
+    from tests.fakes.elevenlabs_server import FakeElevenLabs, conversation_body
+
+    with FakeElevenLabs(api_key="el-key") as fake:
+        before = _use(app, voice_provider="elevenlabs", elevenlabs_api_key="el-key", elevenlabs_agent_id="agent_1",
+                      elevenlabs_phone_number_id="phnum_1", elevenlabs_base_url=fake.base_url,
+                      elevenlabs_webhook_secret="whsec")
+        try:
+            neg = _negotiation(client, tenant, database_url)
+            fake.queue_status(503)  # the first attempt fails at ElevenLabs: retried later, never twice at once
+            call_id = client.post(f"/api/v1/negotiations/{neg}/calls", json={},
+                                  headers=tenant.headers("manager")).json["call_id"]
+            assert wait_idle(30)
+            call = client.get(f"/api/v1/calls/{call_id}", headers=tenant.headers("manager")).json
+            assert call["status"] == "failed" and call["scheduled_for"] and len(fake.outbound_calls()) == 1
+            from api.calls.tasks import place
+
+            with app.app_context():
+                from data.db import session_scope
+                from data.models import Call
+                with session_scope(database_url) as s:
+                    s.get(Call, call_id).not_before = None  # the retry is due now
+                    s.get(Call, call_id).status = "queued"
+                assert place(call_id) == "in_progress"
+            sent = fake.outbound_calls()[-1].body
+            assert sent["conversation_initiation_client_data"]["custom_llm_extra_body"] == {
+                "negotiation_id": neg, "call_id": call_id}
+            call = client.get(f"/api/v1/calls/{call_id}", headers=tenant.headers("manager")).json
+            conversation_id = call["conversation_id"]
+            assert call["status"] == "in_progress" and conversation_id.startswith("conv_")
+            data = conversation_body(conversation_id, [
+                {"role": "agent", "message": "Hi, this is Glow.", "time_in_call_secs": 0},
+                {"role": "user", "message": "Please stop calling me.", "time_in_call_secs": 4}],
+                client_data=sent["conversation_initiation_client_data"], summary="Opted out.", duration_s=9)
+            body = json.dumps({"type": "post_call_transcription", "event_timestamp": int(time.time()),
+                               "data": data}).encode()
+            r = client.post("/voice/webhooks/elevenlabs", data=body,
+                            headers={"ElevenLabs-Signature": sign(body, "whsec", int(time.time()))})
+            assert r.json["status"] == "stored"
+            call = client.get(f"/api/v1/calls/{call_id}", headers=tenant.headers("manager")).json
+            assert call["status"] == "completed" and call["transcript"][1]["role"] == "influencer"
+            refused = client.post(f"/api/v1/negotiations/{neg}/calls", json={}, headers=tenant.headers("manager"))
+            assert refused.status_code == 422 and refused.json["error"]["code"] == "do_not_call"
+            fake.queue_status(422, {"detail": [{"loc": ["body", "to_number"], "msg": "invalid"}]})
+            other = _negotiation(client, tenant, database_url)
+            call2 = client.post(f"/api/v1/negotiations/{other}/calls", json={"to_number": "+14155550123"},
+                                headers=tenant.headers("manager")).json["call_id"]
+            assert wait_idle(30)
+            refused_call = client.get(f"/api/v1/calls/{call2}", headers=tenant.headers("manager")).json
+            assert refused_call["status"] == "failed" and refused_call["scheduled_for"] is None
+        finally:
+            app.extensions["settings"] = before
