@@ -80,7 +80,7 @@ def schedule(call_id: str, at: datetime | None) -> None:
         timer.start()
 
 
-def _claim(call_id: str, now: datetime) -> tuple[CallRequest, datetime | None] | str:
+def _claim(call_id: str, now: datetime, respect_hours: bool = True) -> tuple[CallRequest, datetime | None] | str:
     """Claim the call for dialing; the request to place, or why not (and when to look again)."""
     with jobs.session() as s:
         call = s.scalar(select(Call).where(Call.id == call_id).with_for_update())
@@ -95,7 +95,7 @@ def _claim(call_id: str, now: datetime) -> tuple[CallRequest, datetime | None] |
             return str(call.status)
         if call.status in FINISHED_CALL and call.not_before is None:
             return str(call.status)  # failed or no_answer without a retry due
-        if call.not_before and call.not_before > now:
+        if call.not_before and call.not_before > now and respect_hours:
             return f"not before {call.not_before.isoformat()}"
         neg = s.get(Negotiation, call.negotiation_id)
         inf = s.get(Influencer, call.influencer_id) if call.influencer_id else None
@@ -107,8 +107,9 @@ def _claim(call_id: str, now: datetime) -> tuple[CallRequest, datetime | None] |
             call.status, call.failure_reason = CallStatus.CANCELED, "the creator is on the do-not-call list"
             s.commit()
             return "canceled"
-        later = next_calling_time(now, zones_for(inf.city if inf else None, inf.region if inf else None,
-                                                 inf.country if inf else None, call.to_number))
+        zones = zones_for(inf.city if inf else None, inf.region if inf else None, inf.country if inf else None,
+                          call.to_number)
+        later = next_calling_time(now, zones) if respect_hours else None
         if later is not None:
             call.status, call.not_before = CallStatus.QUEUED, later
             s.commit()
@@ -120,10 +121,12 @@ def _claim(call_id: str, now: datetime) -> tuple[CallRequest, datetime | None] |
         return request, None
 
 
-def place(call_id: str, *, on_line: LineSink | None = None, now: datetime | None = None) -> str:
-    """Dial one call (idempotent); returns the call's status afterwards."""
+def place(call_id: str, *, on_line: LineSink | None = None, now: datetime | None = None,
+          respect_hours: bool = True) -> str:
+    """Dial one call (idempotent); returns the call's status afterwards. `respect_hours=False` is for the CLI's
+    simulated calls only (a demo at night)."""
     moment = now or datetime.now(UTC)
-    claimed = _claim(call_id, moment)
+    claimed = _claim(call_id, moment, respect_hours)
     if isinstance(claimed, str):
         return claimed
     request, _ = claimed
