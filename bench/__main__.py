@@ -16,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     launch = sub.add_parser("launch", help="campaign launch throughput over SMTP vs a raw SMTP send loop")
     launch.add_argument("--count", type=int, default=200)
     launch.add_argument("--database-url", default=None, help="default: SQLite in a temp dir")
+    sub.add_parser("voice", help="custom-LLM time to first byte / last chunk over 200 turns vs an SSE echo")
     s = sub.add_parser("search", help="search latency, recall@10, build rate and memory vs a chroma-where baseline")
     s.add_argument("--sizes", default="10000,100000", help="comma-separated profile counts (default 10000,100000)")
     s.add_argument("--quick", action="store_true", help="10k only, fewer repetitions, no build-rate run")
@@ -33,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     if args.command in (None, "all"):
         return main(["search"]) or main(["launch"]) or main(["deal"])
+    if args.command == "voice":
+        from bench.voice_bench import main as voice_main
+
+        return voice_main()
     if args.command == "launch":
         return _launch(args.count, args.database_url)
     if args.command == "deal":
