@@ -204,3 +204,21 @@ def test_elevenlabs_call_through_the_sdk_and_webhook(client: Any, tenant: Any, d
             assert refused_call["status"] == "failed" and refused_call["scheduled_for"] is None
         finally:
             app.extensions["settings"] = before
+
+
+def test_a_voice_launch_places_one_call_per_creator(client: Any, tenant: Any, database_url: str) -> None:
+    from tests.builders import launch_to
+
+    _seeded.extend([1, 1])
+    ids = seed_creators(database_url, tenant.org_id, 2, start=len(_seeded) + 100, phone="+13105550100",
+                        location=_city(True))
+    [no_phone] = seed_creators(database_url, tenant.org_id, 1, start=len(_seeded) + 200, phone=None)
+    campaign = make_campaign(client, tenant)
+    for _ in range(2):  # a second launch places no second call
+        r = launch_to(client, tenant, campaign["id"], [*ids, no_phone], key="voice-launch", channel="voice")
+        assert r.status_code == 202, r.json
+        assert wait_idle(60)
+    calls = client.get("/api/v1/calls?limit=200", headers=tenant.headers("manager")).json["items"]
+    assert len(calls) == 2 and {c["status"] for c in calls} == {"completed"}
+    job = client.get(f"/api/v1/jobs/{r.json['job_id']}", headers=tenant.headers("manager")).json
+    assert job["failed"] == 1, job
