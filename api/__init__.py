@@ -1,45 +1,49 @@
-"""The Flask service: create_app() wires configuration, extensions, errors and one blueprint per resource."""
+"""The Flask service: create_app() wires settings, extensions, errors and one blueprint per capability."""
 
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from flask import Flask
 
-from api.config import get_settings
+from data.settings import Settings, get_settings
+
+# Nothing is downloaded at run time: the embedding model ships inside a package (see retrieval/embeddings.py).
+for _name, _value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("TOKENIZERS_PARALLELISM", "false")):
+    os.environ.setdefault(_name, _value)
+
+
+def app_settings(overrides: dict[str, Any] | None = None) -> tuple[Settings, dict[str, Any]]:
+    """The process's settings with any overrides named like their variables (`{"DATABASE_URL": …}`) applied;
+    the remaining overrides are plain Flask configuration (`TESTING`, `RATELIMIT_ENABLED`, …)."""
+    fields = Settings.model_fields
+    updates = {k.lower(): v for k, v in (overrides or {}).items() if k.lower() in fields}
+    flask_only = {k: v for k, v in (overrides or {}).items() if k.lower() not in fields}
+    return get_settings().model_copy(update=updates), flask_only
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from api import jobs
-    from api.errors import register_error_handlers
-    from api.extensions import init_extensions
-    from api.observability import init_metrics
+    from api.http.errors import register_error_handlers
+    from api.http.extensions import init_extensions
+    from api.http.observability import init_metrics
 
-    settings = get_settings()
+    settings, flask_config = app_settings(overrides)
     app = Flask(__name__)
+    app.extensions["settings"] = settings
     app.config.update(
-        DATABASE_URL=settings.database_url,
         MAX_CONTENT_LENGTH=settings.max_content_length,
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage,
         RATELIMIT_DEFAULT=settings.rate_limit_default,
         RATELIMIT_HEADERS_ENABLED=True,
-        CELERY_BROKER_URL=settings.celery_broker_url,
         SECRET_KEY=settings.secret_key,
-        MAIL_TRANSPORT=settings.mail_transport,
-        OUTBOX_DIR=settings.outbox_dir,
-        PUBLIC_BASE_URL=settings.public_base_url,
-        INBOUND_EMAIL_SECRET=settings.inbound_email_secret,
-        SEND_RATE_PER_DOMAIN=settings.send_rate_per_domain,
-        SEND_LEASE_SECONDS=settings.send_lease_seconds,
-        REDIS_URL=settings.redis_url,
-        INFLUAI_COMPAT_ORG=settings.influai_compat_org,
-        INFLUAI_COMPAT_ORIGINS=settings.influai_compat_origins,
     )
-    app.config.update(overrides or {})
+    app.config.update(flask_config)
     app.json.sort_keys = False
     logging.basicConfig(level=settings.log_level)
-    jobs.configure(app.config["DATABASE_URL"], app.config["CELERY_BROKER_URL"])
+    jobs.init_app(app)
 
     init_extensions(app)
     register_error_handlers(app)
@@ -50,19 +54,18 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _blueprints() -> list[Any]:
-    from api import (
-        campaigns,
-        compat,
-        influencers,
-        jobs_api,
-        keys,
-        negotiations,
-        observability,
-        openapi,
-        outreach,
-        search,
-        web,
-    )
+    from api.calls import views as calls
+    from api.calls import voice_views
+    from api.campaigns import views as campaigns
+    from api.compat import views as compat
+    from api.discovery import views as discovery
+    from api.http import observability, openapi
+    from api.influencers import views as influencers
+    from api.jobs import views as jobs
+    from api.keys import views as keys
+    from api.negotiations import views as negotiations
+    from api.outreach import views as outreach
+    from api.web import views as web
 
-    return [observability.bp, openapi.bp, keys.bp, influencers.bp, jobs_api.bp, campaigns.bp, negotiations.bp,
-            search.bp, outreach.bp, compat.bp, web.bp]
+    return [observability.bp, openapi.bp, keys.bp, influencers.bp, jobs.bp, campaigns.bp, negotiations.bp,
+            discovery.bp, outreach.bp, compat.bp, web.bp, calls.bp, voice_views.bp]

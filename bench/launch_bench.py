@@ -101,8 +101,8 @@ def raw_smtp_rate(count: int, port: int) -> float:
 
 def run(count: int = 200, database_url: str | None = None) -> dict[str, Any]:
     """Launch to `count` creators and report emails per second (SQLite in a temp dir unless a URL is given)."""
-    from api import create_app, jobs, launch, outreach
-    from api.auth import issue_key
+    from api import create_app, jobs
+    from api.http.auth import issue_key
     from data.db import session_scope
     from data.migrate import upgrade
     from data.models import Organization
@@ -113,7 +113,6 @@ def run(count: int = 200, database_url: str | None = None) -> dict[str, Any]:
     sink, port = _Sink(), _free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    previous = launch._config["current"]
     try:
         app = create_app(
             {
@@ -124,8 +123,6 @@ def run(count: int = 200, database_url: str | None = None) -> dict[str, Any]:
                 "PUBLIC_BASE_URL": "https://bench.example",
             }
         )
-        if outreach.bp.name not in app.blueprints:
-            app.register_blueprint(outreach.bp)
         with session_scope(url) as s:
             org = Organization(name=f"bench-{time.time_ns()}")
             s.add(org)
@@ -170,7 +167,6 @@ def run(count: int = 200, database_url: str | None = None) -> dict[str, Any]:
         }
     finally:
         controller.stop()
-        launch._config["current"] = previous
 
 
 if __name__ == "__main__":

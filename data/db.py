@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -11,11 +10,11 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-DEFAULT_DATABASE_URL = "sqlite:///var/app.db"
+from data.settings import DEFAULT_DATABASE_URL, get_settings
 
 
 def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    return get_settings().database_url or DEFAULT_DATABASE_URL
 
 
 def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:

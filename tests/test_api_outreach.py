@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -17,30 +16,28 @@ import pytest
 from sqlalchemy import func, select
 
 from agent.outreach import Fact, fact_holds
-from api import jobs, launch
-from api.outreach import sign_inbound
+from api import jobs
+from api.outreach.followups import send_due_followups
+from api.outreach.send_limits import LocalBucket, RedisBucket, parse_rate
+from api.outreach.sending import SendResult, send_row
+from api.outreach.views import sign_inbound
 from data.db import session_scope
-from data.influencers import create_influencer
-from data.models import CampaignMember, Negotiation, NegotiationMessage, OutreachEmail, Suppression
-from data.schemas import InfluencerIn
-from tests.payloads import CAMPAIGN, creator
-
-INBOUND_SECRET = "inbound-test-secret"
-BASE_URL = "https://outreach.example.test"
-PRICING = {"target_usd": 2000, "max_usd": 3000}
-
-
-def make_outreach_app(database_url: str, **config: Any) -> Any:
-    """An app with the outreach and InfluAI blueprints (registered here until create_app does it)."""
-    from api import compat, create_app, outreach
-
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "RATELIMIT_ENABLED": False,
-                      "PUBLIC_BASE_URL": BASE_URL, "SECRET_KEY": "unsubscribe-test-key",
-                      "SEND_RATE_PER_DOMAIN": "0", **config})
-    for blueprint in (outreach.bp, compat.bp):
-        if blueprint.name not in app.blueprints:
-            app.register_blueprint(blueprint)
-    return app
+from data.models import Negotiation, NegotiationMessage, OutreachEmail, Suppression
+from tests.builders import (
+    BASE_URL,
+    INBOUND_SECRET,
+    PRICING,
+    launch_to,
+    make_campaign,
+    make_outreach_app,
+    members,
+    post_inbound,
+    read_outbox,
+    seed_creators,
+    service_url,
+    to,
+)
+from tests.payloads import CAMPAIGN
 
 
 @pytest.fixture()
@@ -50,63 +47,16 @@ def outbox(tmp_path: Path) -> Path:
 
 @pytest.fixture()
 def oapp(database_url: str, outbox: Path) -> Any:
-    previous = launch._config["current"]
     app = make_outreach_app(database_url, MAIL_TRANSPORT=f"outbox:{outbox}", INBOUND_EMAIL_SECRET=INBOUND_SECRET)
     yield app
     jobs.wait_idle()
-    launch._config["current"] = previous
 
 
 @pytest.fixture()
 def oclient(oapp: Any) -> Any:
-    return oapp.test_client()
-
-
-def seed_creators(database_url: str, org_id: str, count: int, start: int = 0, domain: str = "creators.example",
-                  **changes: Any) -> list[str]:
-    """Creators stored directly (no search-index work), each with their own address."""
-    ids = []
-    with session_scope(database_url) as s:
-        for n in range(start, start + count):
-            body = creator(n, **{"email": f"c{n}@{domain}", **changes})
-            ids.append(create_influencer(s, org_id, InfluencerIn.model_validate(body)).id)
-    return ids
-
-
-def make_campaign(client: Any, tenant: Any, **changes: Any) -> dict[str, Any]:
-    r = client.post("/api/v1/campaigns", json={**CAMPAIGN, **changes}, headers=tenant.headers("manager"))
-    assert r.status_code == 201, r.json
-    return r.json
-
-
-def launch_to(client: Any, tenant: Any, campaign_id: str, ids: list[str], key: str | None = None,
-              **body: Any) -> Any:
-    headers = tenant.headers("manager", **({"Idempotency-Key": key} if key else {}))
-    return client.post(f"/api/v1/campaigns/{campaign_id}/launch", headers=headers,
-                       json={"influencer_ids": ids, "channel": "email", "pricing": PRICING, **body})
-
-
-def read_outbox(directory: Path) -> list[EmailMessage]:
-    if not directory.exists():
-        return []
-    return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(directory.glob("*.eml"))]
-
-
-def to(messages: list[EmailMessage], address: str) -> list[EmailMessage]:
-    return [m for m in messages if str(m["To"]) == address]
-
-
-def post_inbound(client: Any, payload: dict[str, Any], secret: str = INBOUND_SECRET,
-                 timestamp: int | None = None) -> Any:
-    raw = json.dumps(payload).encode()
-    headers = {"Content-Type": "application/json", **sign_inbound(secret, raw, timestamp)}
-    return client.post("/api/v1/email/inbound", data=raw, headers=headers)
-
-
-def members(database_url: str, campaign_id: str) -> dict[str, CampaignMember]:
-    with session_scope(database_url) as s:
-        return {m.influencer_id: m for m in s.scalars(
-            select(CampaignMember).where(CampaignMember.campaign_id == campaign_id))}
+    """The outreach app's client; the test body runs in that app's context, as its tasks do."""
+    with oapp.app_context():
+        yield oapp.test_client()
 
 
 # ---------------------------------------------------------------- drafts
@@ -218,14 +168,14 @@ def test_a_sending_row_left_by_a_dead_worker_is_resent_with_the_same_message_id(
         row = s.scalars(select(OutreachEmail).where(OutreachEmail.influencer_id == inf_id)).one()
         row.status, row.sent_at = "sending", datetime.now(UTC) - timedelta(minutes=10)
         row_id = row.id
-    assert launch.send_row(row_id) is launch.SendResult.SENT
+    assert send_row(row_id) is SendResult.SENT
     again = read_outbox(outbox)
     assert len(again) == 1 and again[0]["Message-ID"] == first["Message-ID"]  # the outbox dedupes by Message-ID
-    assert launch.send_row(row_id) is launch.SendResult.ALREADY_SENT
+    assert send_row(row_id) is SendResult.ALREADY_SENT
     with session_scope(database_url) as s:  # a fresh claim by a live worker is left alone
         row = s.get(OutreachEmail, row_id)
         row.status, row.sent_at = "sending", datetime.now(UTC)
-    assert launch.send_row(row_id) is launch.SendResult.IN_FLIGHT
+    assert send_row(row_id) is SendResult.IN_FLIGHT
 
 
 # ---------------------------------------------------------------- unsubscribe page
@@ -329,13 +279,9 @@ def test_inbound_signature_freshness_and_configuration(oclient, tenant, database
 
 
 def test_inbound_without_secret_is_503(database_url):
-    previous = launch._config["current"]
-    try:
-        app = make_outreach_app(database_url, INBOUND_EMAIL_SECRET="")
-        r = post_inbound(app.test_client(), {"from": "a@b.example", "text": "x"})
-        assert r.status_code == 503
-    finally:
-        launch._config["current"] = previous
+    app = make_outreach_app(database_url, INBOUND_EMAIL_SECRET="")
+    r = post_inbound(app.test_client(), {"from": "a@b.example", "text": "x"})
+    assert r.status_code == 503
 
 
 def test_unsubscribe_reply_suppresses_and_gets_no_answer(oclient, tenant, database_url, outbox):
@@ -386,10 +332,10 @@ def test_followups_sent_when_due_and_stopped_by_reply_unsubscribe_or_closed_nego
     jobs.wait_idle()
     before = len(read_outbox(outbox))
 
-    assert launch.send_due_followups(start + timedelta(days=1), org_id=tenant.org_id)["due"] == 0
-    counts = launch.send_due_followups(start + timedelta(days=3, hours=1), org_id=tenant.org_id)
+    assert send_due_followups(start + timedelta(days=1), org_id=tenant.org_id)["due"] == 0
+    counts = send_due_followups(start + timedelta(days=3, hours=1), org_id=tenant.org_id)
     assert counts.get("sent") == 1 and counts.get("stopped") == 1  # creator 3: closed negotiation
-    assert launch.send_due_followups(start + timedelta(days=3, hours=2), org_id=tenant.org_id)["due"] == 0
+    assert send_due_followups(start + timedelta(days=3, hours=2), org_id=tenant.org_id)["due"] == 0
     after_first = read_outbox(outbox)
     new = [m for m in after_first if m["Message-ID"] not in {x["Message-ID"] for x in initial}
            and m["In-Reply-To"] is not None and str(m["To"]) == "c0@creators.example"]
@@ -400,8 +346,8 @@ def test_followups_sent_when_due_and_stopped_by_reply_unsubscribe_or_closed_nego
     assert followup["List-Unsubscribe"]
     assert len(after_first) == before + 1
 
-    assert launch.send_due_followups(start + timedelta(days=6, hours=2), org_id=tenant.org_id).get("sent") == 1
-    assert launch.send_due_followups(start + timedelta(days=30), org_id=tenant.org_id)["due"] == 0  # max reached
+    assert send_due_followups(start + timedelta(days=6, hours=2), org_id=tenant.org_id).get("sent") == 1
+    assert send_due_followups(start + timedelta(days=30), org_id=tenant.org_id)["due"] == 0  # max reached
     final = read_outbox(outbox)
     assert len(to(final, "c0@creators.example")) == 3
     with session_scope(database_url) as s:
@@ -418,22 +364,20 @@ def test_followups_sent_when_due_and_stopped_by_reply_unsubscribe_or_closed_nego
 
 def test_local_token_bucket_limits_per_domain():
     now = [0.0]
-    bucket = launch.LocalBucket(2.0, clock=lambda: now[0])
+    bucket = LocalBucket(2.0, clock=lambda: now[0])
     assert [bucket.take("a.example") for _ in range(2)] == [0.0, 0.0]
     assert bucket.take("a.example") == pytest.approx(0.5)
     assert bucket.take("b.example") == 0.0  # another sending domain has its own bucket
     now[0] = 0.5
     assert bucket.take("a.example") == 0.0
-    assert launch.parse_rate("10/s") == 10 and launch.parse_rate("600/m") == 10 and launch.parse_rate("0") is None
+    assert parse_rate("10/s") == 10 and parse_rate("600/m") == 10 and parse_rate("0") is None
     with pytest.raises(ValueError):
-        launch.parse_rate("10/fortnight")
+        parse_rate("10/fortnight")
 
 
 def test_redis_token_bucket_is_shared():
-    from tests.conftest import service_url
-
     url = service_url("TEST_REDIS_URL")
     prefix = f"test-send-rate-{time.time_ns()}:"
-    first, second = launch.RedisBucket(3.0, url, prefix=prefix), launch.RedisBucket(3.0, url, prefix=prefix)
+    first, second = RedisBucket(3.0, url, prefix=prefix), RedisBucket(3.0, url, prefix=prefix)
     waits = [first.take("x.example"), second.take("x.example"), first.take("x.example"), second.take("x.example")]
     assert waits[:3] == [0.0, 0.0, 0.0] and 0 < waits[3] <= 1 / 3 + 0.05

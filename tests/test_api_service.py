@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from api import create_app
-from tests.conftest import service_url
+from tests.builders import service_url
 
 
 def test_health_reports_real_checks(client):

@@ -7,9 +7,9 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from api.cli import cli
-from api.config import get_settings
 from data.db import session_scope
 from data.models import ApiKey, Influencer, Organization
+from data.settings import get_settings
 
 
 @pytest.fixture()

@@ -17,10 +17,12 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select, update
 
 from agent.outreach.mailer import SmtpTransport
-from api import jobs, launch
+from api import jobs
+from api.outreach.followups import send_due_followups
+from api.outreach.launch import launch_task
 from data.db import session_scope
 from data.models import Negotiation, OutreachEmail, Suppression
-from tests.test_api_outreach import BASE_URL, launch_to, make_campaign, make_outreach_app, members, seed_creators
+from tests.builders import BASE_URL, launch_to, make_campaign, make_outreach_app, members, seed_creators
 
 BOUNCE = "nobody@bounce.example"
 GREYLIST = "later@grey.example"
@@ -70,11 +72,10 @@ def smtp() -> Any:
 @pytest.fixture()
 def sclient(database_url: str, smtp: Any) -> Any:
     controller, _handler = smtp
-    previous = launch._config["current"]
     app = make_outreach_app(database_url, MAIL_TRANSPORT=f"smtp://127.0.0.1:{controller.port}?timeout=5")
-    yield app.test_client()
+    with app.app_context():
+        yield app.test_client()
     jobs.wait_idle()
-    launch._config["current"] = previous
 
 
 def _delivered_once(handler: Collector, addresses: list[str]) -> None:
@@ -124,10 +125,10 @@ def test_200_creators_get_one_email_each_despite_a_repeated_request_and_a_killed
     assert job["status"] == "running" and job["processed"] == 60
 
     monkeypatch.setattr(SmtpTransport, "send", real_send)
-    jobs.enqueue(launch.launch_task, job_id)  # the broker redelivers the unacknowledged launch
+    jobs.enqueue(launch_task, job_id)  # the broker redelivers the unacknowledged launch
     assert jobs.wait_idle(120)
     _delivered_once(handler, [f"c{n}@creators.example" for n in range(200)])
-    jobs.enqueue(launch.launch_task, job_id)  # and once more: nothing new
+    jobs.enqueue(launch_task, job_id)  # and once more: nothing new
     assert jobs.wait_idle(60)
     assert len(handler.messages) == 200
     job = sclient.get(f"/api/v1/jobs/{job_id}", headers=tenant.headers("manager")).json
@@ -158,7 +159,7 @@ def test_unsubscribed_address_gets_nothing_from_any_campaign(sclient, smtp, tena
     assert len(handler.to("c0@creators.example")) == 2 and len(handler.to("c2@creators.example")) == 2
     assert members(database_url, summer["id"])[ids[1]].status == "unsubscribed"
     assert members(database_url, spring["id"])[ids[1]].status == "unsubscribed"
-    assert launch.send_due_followups(datetime.now(UTC) + timedelta(days=10), org_id=tenant.org_id).get("sent") == 4
+    assert send_due_followups(datetime.now(UTC) + timedelta(days=10), org_id=tenant.org_id).get("sent") == 4
     assert jobs.wait_idle(60)
     assert len(handler.to("c1@creators.example")) == 1
 

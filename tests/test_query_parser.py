@@ -11,6 +11,7 @@ from agent.query.parser import parse_query_offline as parse
 from agent.query.schema import QueryLocation
 from data.taxonomy import NICHE_SYNONYMS, niches_in, normalize_label
 from evals.parse_accuracy import evaluate, load_cases
+from tests.builders import use_env
 
 LA = QueryLocation(city="Los Angeles", region="California", country="US")
 
@@ -123,7 +124,7 @@ def test_prices_in_any_currency_become_usd_decimals(text: str, usd: str) -> None
 
 
 def test_fx_table_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FX_RATES", '{"EUR": "2"}')
+    use_env(monkeypatch, FX_RATES='{"EUR": "2"}')
     assert parse("creators under €300 a post").max_rate_usd == Decimal("600.00")
 
 

@@ -18,6 +18,7 @@ from data.schemas import InfluencerIn, InfluencerPatch
 from retrieval import VectorIndex, reindex_org, search, sync_influencers
 from retrieval.embeddings import use_embedder
 from retrieval.snapshot import snapshots
+from tests.builders import use_env
 from tests.fakes.hashing_embedder import HashingEmbedder
 
 
@@ -44,10 +45,9 @@ def profile(name: str, followers: int, niches: list[str], topics: list[str]) -> 
 
 @pytest.fixture()
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    monkeypatch.setenv("CHROMA_PATH", str(tmp_path / "chroma"))
     monkeypatch.delenv("CHROMA_URL", raising=False)
-    monkeypatch.setenv("RETRIEVAL_REFRESH_MS", "0")
-    monkeypatch.setenv("RETRIEVAL_RECOUNT_MS", "3600000")  # deletions must be caught by the result check
+    # deletions must be caught by the result check
+    use_env(monkeypatch, CHROMA_PATH=str(tmp_path / "chroma"), RETRIEVAL_REFRESH_MS="0", RETRIEVAL_RECOUNT_MS="3600000")
     use_embedder(HashingEmbedder())
     engine = create_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
     Base.metadata.create_all(engine)
@@ -158,7 +158,7 @@ def test_snapshot_sees_changes_made_by_another_process(env: dict[str, Any]) -> N
 
 
 def test_in_process_sync_updates_snapshot_immediately(env: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RETRIEVAL_REFRESH_MS", "3600000")  # no SQL re-check: only the in-process path can help
+    use_env(monkeypatch, RETRIEVAL_REFRESH_MS="3600000")  # no SQL re-check: only the in-process path can help
     index, engine, org = env["index"], env["engine"], env["org"]
     with Session(engine) as s:
         reindex_org(s, org, index=index)

@@ -30,12 +30,11 @@ from data.models import (
     Offer,
 )
 from data.serialize import iso
+from data.statuses import CLOSED_NEGOTIATION, OUTCOMES
 from data.types import money_json
 
 __all__ = ["NegotiationClosed", "TurnOutcome", "negotiation_to_dict", "recorded_dialogue", "start", "take_message"]
 
-_CLOSED = ("agreed", "declined", "escalated", "expired")
-OUTCOMES = ("agreed", "declined", "expired")
 """Closed with a known outcome; an escalated negotiation waits for a person and may still end either way."""
 
 
@@ -145,7 +144,7 @@ def _sync_columns(neg: Negotiation, state: NegotiationState) -> None:
     neg.usage_rights = state.usage_rights
     neg.exclusivity = state.exclusivity
     neg.agreed_price_usd = state.agreed_price_usd
-    if state.status in _CLOSED and neg.closed_at is None:
+    if state.status in CLOSED_NEGOTIATION and neg.closed_at is None:
         neg.closed_at = datetime.now(UTC)
 
 
@@ -205,7 +204,7 @@ def take_message(session: Session, neg: Negotiation, text: str, *, channel: str 
         replay = _replayed(session, neg, dedupe_key)
         if replay is not None:
             return replay
-    if neg.status in _CLOSED:
+    if neg.status in CLOSED_NEGOTIATION:
         raise NegotiationClosed(f"negotiation is {neg.status}")
     moment = now or datetime.now(UTC)
     state = NegotiationState.from_dict(neg.state)

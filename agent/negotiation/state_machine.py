@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from agent.negotiation.pricing import CreatorMetrics, normalize_deliverables
+from data.statuses import NegotiationStatus
 
 
 class Phase(StrEnum):
@@ -40,16 +41,6 @@ class Event(StrEnum):
     EXPIRE = "expire"  # the creator went silent past the deadline
 
 
-class Status(StrEnum):
-    """CONTRACT §6 `status`."""
-
-    OPEN = "open"
-    AGREED = "agreed"
-    DECLINED = "declined"
-    ESCALATED = "escalated"
-    EXPIRED = "expired"
-
-
 _LIVE = (Phase.AWAITING_REPLY, Phase.COUNTERING)
 _ENDINGS = {
     Event.ACCEPT: Phase.AGREED, Event.WALK_AWAY: Phase.DECLINED, Event.STOP: Phase.DECLINED,
@@ -69,10 +60,11 @@ TRANSITIONS: dict[tuple[Phase, Event], Phase] = {
 }
 """(phase, event) → next phase. Terminal phases have no way out."""
 
-PHASE_STATUS: dict[Phase, Status] = {
-    Phase.OPENING: Status.OPEN, Phase.AWAITING_REPLY: Status.OPEN, Phase.COUNTERING: Status.OPEN,
-    Phase.AGREED: Status.AGREED, Phase.DECLINED: Status.DECLINED, Phase.ESCALATED: Status.ESCALATED,
-    Phase.EXPIRED: Status.EXPIRED,
+PHASE_STATUS: dict[Phase, NegotiationStatus] = {
+    Phase.OPENING: NegotiationStatus.OPEN, Phase.AWAITING_REPLY: NegotiationStatus.OPEN,
+    Phase.COUNTERING: NegotiationStatus.OPEN, Phase.AGREED: NegotiationStatus.AGREED,
+    Phase.DECLINED: NegotiationStatus.DECLINED, Phase.ESCALATED: NegotiationStatus.ESCALATED,
+    Phase.EXPIRED: NegotiationStatus.EXPIRED,
 }
 TERMINAL = frozenset({Phase.AGREED, Phase.DECLINED, Phase.ESCALATED, Phase.EXPIRED})
 
@@ -154,7 +146,7 @@ class NegotiationSetup:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-_DECIMAL_FIELDS = ("target_usd", "max_usd", "fair_price_usd", "agreed_price_usd", "base_value_usd")
+_DECIMAL_FIELDS = ("target_usd", "max_usd", "fair_price_usd", "agreed_price_usd", "base_value_usd", "final_offer_usd")
 _DECIMAL_LISTS = ("agent_offers", "creator_asks")
 
 
@@ -181,6 +173,10 @@ class NegotiationState:
     """How many times the agent has countered (the Boulware clock)."""
     last_action: str | None = None
     last_act: str | None = None
+    final_offer_usd: Decimal | None = None
+    """The best-and-final offer once made (for the package it was made for)."""
+    last_opener: str | None = None
+    """How the agent's previous message opened (its first word), so the next one opens differently."""
     setup: dict[str, Any] = field(default_factory=dict)
     created_at: str | None = None
     last_activity_at: str | None = None

@@ -1,0 +1,1 @@
+"""The InfluAI seed's legacy routes, acting for one configured organization."""

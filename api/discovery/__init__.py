@@ -1,0 +1,1 @@
+"""Conversational search over HTTP and the index sync tasks that keep search in step with SQL."""

@@ -1,0 +1,87 @@
+"""Discovery (CONTRACT §4): plain-language search with conversational refinement, and parse-only."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from flask import Blueprint
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from sqlalchemy import select
+
+from agent.llm import get_provider
+from agent.query.schema import ParsedQuery
+from agent.query.service import parse_query
+from api.http.auth import current_org_id, require_role
+from api.http.errors import not_found
+from api.http.extensions import db_session
+from api.http.validation import validated
+from data.influencers import eager_options
+from data.models import Influencer, SearchSession
+from data.serialize import influencer_to_dict
+from retrieval.search import search
+
+bp = Blueprint("search", __name__, url_prefix="/api/v1/search")
+
+SEARCH_ROLES = ("marketer", "manager")
+QueryText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+
+
+class SearchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    query: QueryText
+    session_id: str | None = None
+    limit: Annotated[int, Field(ge=1, le=200)] = 20
+
+
+class ParseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    query: QueryText
+
+
+def parsed_json(parsed: ParsedQuery) -> dict[str, Any]:
+    return parsed.model_dump(mode="json")
+
+
+def run_search(org_id: str, text: str, session_id: str | None, limit: int) -> dict[str, Any]:
+    """Parse (or refine the session's previous query), rank, and remember the query in the session."""
+    session = db_session()
+    previous = None
+    search_session = None
+    if session_id:
+        search_session = session.scalar(
+            select(SearchSession).where(SearchSession.id == session_id, SearchSession.org_id == org_id))
+        if search_session is None:
+            raise not_found("search session")
+        previous = ParsedQuery.model_validate(search_session.parsed)
+    parsed, source = parse_query(text, get_provider(), previous=previous)
+    outcome = search(session, org_id, parsed, limit=limit, query_text=text)
+    ids = [hit.influencer_id for hit in outcome.results]
+    rows = {inf.id: inf for inf in session.scalars(
+        select(Influencer).where(Influencer.org_id == org_id, Influencer.id.in_(ids)).options(*eager_options()))}
+    results = [{"influencer": influencer_to_dict(rows[hit.influencer_id]), "score": hit.score, "reasons": hit.reasons}
+               for hit in outcome.results if hit.influencer_id in rows]
+    if search_session is None:
+        search_session = SearchSession(org_id=org_id)
+        session.add(search_session)
+    search_session.parsed = parsed_json(parsed)
+    search_session.queries = [*(search_session.queries or []), {"text": text, "parsed_by": source}]
+    session.commit()
+    return {"session_id": search_session.id, "parsed": parsed_json(parsed), "parsed_by": source,
+            "results": results, "total_matches": outcome.total_matches}
+
+
+@bp.post("")
+@require_role(*SEARCH_ROLES)
+@validated(body=SearchIn)
+def search_route(body: SearchIn) -> dict[str, Any]:
+    """Find creators from a plain-language query; pass the returned session_id to refine it."""
+    return run_search(current_org_id(), body.query, body.session_id, body.limit)
+
+
+@bp.post("/parse")
+@require_role(*SEARCH_ROLES)
+@validated(body=ParseIn)
+def parse_route(body: ParseIn) -> dict[str, Any]:
+    """How a query is understood, without searching."""
+    parsed, source = parse_query(body.query, get_provider())
+    return {"parsed": parsed_json(parsed), "parsed_by": source}

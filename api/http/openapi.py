@@ -1,0 +1,122 @@
+"""OpenAPI 3 document built by apispec from the routes and their pydantic models; Swagger UI at /docs.
+
+Nothing is written by hand per route: paths come from Flask's URL map, request/response schemas from the
+models recorded by `@validated`, roles from `@require_role`, summaries from view docstrings. The Swagger UI
+assets ship inside the swagger-ui-bundle package, so /docs works offline.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from apispec import APISpec
+from flask import Blueprint, Flask, Response, current_app, send_from_directory
+from pydantic import BaseModel
+from swagger_ui_bundle import swagger_ui_path
+
+bp = Blueprint("openapi", __name__)
+
+_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+            "required": ["code", "message"],
+        }
+    },
+}
+
+
+def _schema_ref(spec: APISpec, model: type[BaseModel]) -> dict[str, str]:
+    name = model.__name__
+    if name not in spec.components.schemas:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for def_name, definition in schema.pop("$defs", {}).items():
+            if def_name not in spec.components.schemas:
+                spec.components.schema(def_name, definition)
+        spec.components.schema(name, schema)
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _tag(module: str) -> str:
+    """`api.<capability>.views` is tagged with the capability; any other module with its own name."""
+    parts = module.split(".")
+    return parts[-2] if parts[-1] == "views" else parts[-1]
+
+
+def _operation(spec: APISpec, view: Any, method: str, path_params: list[str]) -> dict[str, Any]:
+    meta = getattr(view, "__openapi__", {})
+    roles = getattr(view, "__roles__", None)
+    doc = (view.__doc__ or "").strip().splitlines()
+    op: dict[str, Any] = {
+        "summary": doc[0] if doc else view.__name__.replace("_", " "),
+        "tags": [_tag(view.__module__)],
+        "parameters": [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in path_params],
+        "responses": {},
+    }
+    if roles:
+        op["security"] = [{"apiKey": []}]
+        op["description"] = "Roles: " + ", ".join(roles)
+    query = meta.get("query")
+    if query is not None:
+        for name, field in query.model_fields.items():
+            op["parameters"].append({"name": name, "in": "query", "required": field.is_required(),
+                                     "schema": {"type": "string"}, "description": field.description or ""})
+    if meta.get("body") is not None:
+        op["requestBody"] = {"required": True,
+                             "content": {"application/json": {"schema": _schema_ref(spec, meta["body"])}}}
+    status = str(meta.get("status", 200 if method != "delete" else 204))
+    response: dict[str, Any] = {"description": "success"}
+    if meta.get("response") is not None:
+        response["content"] = {"application/json": {"schema": _schema_ref(spec, meta["response"])}}
+    op["responses"][status] = response
+    for code, why in (("401", "missing or revoked key"), ("403", "role not allowed"), ("404", "not found"),
+                      ("422", "validation error")):
+        if roles or code == "422":
+            op["responses"][code] = {"description": why, "content": {"application/json": {"schema": _ERROR_SCHEMA}}}
+    return op
+
+
+def build_spec(app: Flask) -> dict[str, Any]:
+    spec = APISpec(title="Influence Agent API", version="1.0.0", openapi_version="3.0.3",
+                   info={"description": "Creator discovery, outreach and negotiation. See CONTRACT.md."})
+    spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint in ("static", "openapi.swagger_asset") or rule.rule.startswith("/docs"):
+            continue
+        view = app.view_functions[rule.endpoint]
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
+        operations = {m.lower(): _operation(spec, view, m.lower(), list(rule.arguments))
+                      for m in sorted(rule.methods or ()) if m not in ("HEAD", "OPTIONS")}
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+@bp.get("/openapi.json")
+def openapi_json() -> dict[str, Any]:
+    """The OpenAPI document, built once per app (routes do not change after start-up)."""
+    if "openapi_spec" not in current_app.extensions:
+        current_app.extensions["openapi_spec"] = build_spec(current_app)
+    return current_app.extensions["openapi_spec"]
+
+
+_DOCS_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Influence Agent API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head><body><div id="ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({url: "/openapi.json", dom_id: "#ui"});</script></body></html>"""
+
+
+@bp.get("/docs")
+def docs() -> Response:
+    return Response(_DOCS_PAGE, mimetype="text/html")
+
+
+@bp.get("/docs/assets/<path:filename>")
+def swagger_asset(filename: str) -> Response:
+    return send_from_directory(swagger_ui_path, filename)

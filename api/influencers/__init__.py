@@ -1,0 +1,1 @@
+"""Creator profiles over HTTP: CRUD, file import as a job."""

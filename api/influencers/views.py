@@ -1,0 +1,163 @@
+"""/api/v1/influencers: CRUD, list filters and import (CONTRACT §3)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from flask import Blueprint, request
+from pydantic import BaseModel, Field
+from sqlalchemy import String, cast, exists, select
+
+from api.discovery.tasks import sync_index
+from api.http.audit import audit
+from api.http.auth import current_org_id, require_role
+from api.http.errors import ApiError, not_found
+from api.http.extensions import db_session
+from api.http.idempotency import idempotent
+from api.http.pagination import PageQuery, page_response, paginate
+from api.http.validation import validated
+from api.influencers.importing import dispatch_import
+from api.jobs.records import create_import_job
+from data.influencers import apply_fields, conflicting_accounts, create_influencer, eager_options
+from data.models import Influencer, PlatformAccount
+from data.schemas import InfluencerIn, InfluencerPatch
+from data.serialize import influencer_to_dict
+from data.types import Niche, Platform
+
+bp = Blueprint("influencers", __name__, url_prefix="/api/v1/influencers")
+
+READ_ROLES = ("marketer", "manager")
+WRITE_ROLES = ("marketer",)
+
+
+class InfluencerListQuery(PageQuery):
+    niche: Niche | None = None
+    platform: Platform | None = None
+    country: Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")] | None = None
+    min_followers: Annotated[int, Field(ge=0)] | None = None
+    max_followers: Annotated[int, Field(ge=0)] | None = None
+
+
+class JobAccepted(BaseModel):
+    job_id: str
+
+
+def load_influencer(influencer_id: str) -> Influencer:
+    """The influencer of the caller's organization; another organization's id is simply not found."""
+    inf = db_session().scalar(
+        select(Influencer)
+        .where(Influencer.id == influencer_id, Influencer.org_id == current_org_id())
+        .options(*eager_options())
+    )
+    if inf is None:
+        raise not_found("influencer")
+    return inf
+
+
+def _reject_account_clashes(profile: InfluencerIn | InfluencerPatch, own_id: str | None) -> None:
+    clashes = conflicting_accounts(db_session(), current_org_id(), profile, own_id)
+    if clashes:
+        raise ApiError(409, "a platform account in this profile already belongs to another influencer",
+                       code="conflict", fields={f: "platform and handle already in use" for f in clashes})
+
+
+@bp.get("")
+@require_role(*READ_ROLES)
+@validated(query=InfluencerListQuery)
+def list_influencers(query: InfluencerListQuery) -> dict[str, Any]:
+    stmt = select(Influencer).where(Influencer.org_id == current_org_id()).options(*eager_options())
+    if query.niche:
+        stmt = stmt.where(cast(Influencer.niches, String).like(f'%"{query.niche}"%'))
+    if query.platform:
+        stmt = stmt.where(exists().where(PlatformAccount.influencer_id == Influencer.id,
+                                         PlatformAccount.platform == query.platform))
+    if query.country:
+        stmt = stmt.where(Influencer.country == query.country.upper())
+    if query.min_followers is not None:
+        stmt = stmt.where(Influencer.total_followers >= query.min_followers)
+    if query.max_followers is not None:
+        stmt = stmt.where(Influencer.total_followers <= query.max_followers)
+    rows = list(db_session().scalars(paginate(stmt, Influencer, query)))
+    return page_response(rows, query, influencer_to_dict)
+
+
+@bp.post("")
+@require_role(*WRITE_ROLES)
+@validated(body=InfluencerIn, status=201)
+def create(body: InfluencerIn) -> tuple[dict[str, Any], int]:
+    session = db_session()
+    _reject_account_clashes(body, None)
+    inf = create_influencer(session, current_org_id(), body)
+    audit(session, "create", "influencer", inf.id, {"name": inf.name})
+    session.commit()
+    sync_index(current_org_id(), [inf.id])
+    return influencer_to_dict(inf), 201
+
+
+@bp.get("/<influencer_id>")
+@require_role(*READ_ROLES)
+def get_one(influencer_id: str) -> dict[str, Any]:
+    return influencer_to_dict(load_influencer(influencer_id))
+
+
+@bp.patch("/<influencer_id>")
+@require_role(*WRITE_ROLES)
+@validated(body=InfluencerPatch)
+def patch(influencer_id: str, body: InfluencerPatch) -> dict[str, Any]:
+    inf = load_influencer(influencer_id)
+    sent = body.model_dump(exclude_unset=True)
+    if sent.get("name", "") is None:
+        raise ApiError(422, "name cannot be removed", code="validation_error", fields={"name": "cannot be null"})
+    if "platforms" in sent and not sent["platforms"]:
+        raise ApiError(422, "an influencer needs at least one platform account", code="validation_error",
+                       fields={"platforms": "at least one account is required"})
+    _reject_account_clashes(body, inf.id)
+    session = db_session()
+    apply_fields(inf, body, only_set=True)
+    audit(session, "update", "influencer", inf.id, json.loads(body.model_dump_json(exclude_unset=True)))
+    session.commit()
+    sync_index(current_org_id(), [inf.id])
+    return influencer_to_dict(inf)
+
+
+@bp.delete("/<influencer_id>")
+@require_role(*WRITE_ROLES)
+def delete(influencer_id: str) -> tuple[str, int]:
+    inf = load_influencer(influencer_id)
+    session = db_session()
+    audit(session, "delete", "influencer", inf.id, {"name": inf.name})
+    session.delete(inf)
+    session.commit()
+    sync_index(current_org_id(), [influencer_id])
+    return "", 204
+
+
+@bp.post("/import")
+@require_role(*WRITE_ROLES)
+@idempotent
+@validated(response=JobAccepted, status=202)
+def import_file() -> tuple[dict[str, Any], int]:
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise ApiError(422, "attach the file as multipart field 'file'", code="validation_error",
+                       fields={"file": "required (CSV or JSONL)"})
+    if not upload.filename.lower().endswith((".csv", ".jsonl", ".ndjson", ".json", ".tsv", ".txt")):
+        raise ApiError(415, "import CSV or JSONL files", fields={"file": "use a .csv or .jsonl file"})
+    mapping: dict[str, str] | None = None
+    if request.form.get("mapping"):
+        try:
+            mapping = json.loads(request.form["mapping"])
+        except json.JSONDecodeError:
+            mapping = None
+        if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                    for k, v in mapping.items()):
+            raise ApiError(422, "mapping must be a JSON object of column → field", code="validation_error",
+                           fields={"mapping": 'expected {"Source column": "field"}'})
+    content = upload.read()
+    session = db_session()
+    job = create_import_job(session, current_org_id(), upload.filename, content, mapping)
+    audit(session, "import", "job", job.id, {"filename": upload.filename, "bytes": len(content)})
+    session.commit()
+    dispatch_import(job.id)
+    return {"job_id": job.id}, 202

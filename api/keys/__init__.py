@@ -1,0 +1,1 @@
+"""API keys: issuing, listing and revoking them (admin)."""

@@ -1,0 +1,1 @@
+"""Outreach email: drafts, launches that send exactly once, follow-ups, suppression, unsubscribe and inbound replies."""

@@ -1,0 +1,105 @@
+"""Helpers the tests share: real servers for tests (or a skip), outreach apps, creators, campaigns, mail.
+
+Tests import from here, never from each other.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from api.outreach.views import sign_inbound
+from data.db import session_scope
+from data.influencers import create_influencer
+from data.models import CampaignMember
+from data.schemas import InfluencerIn
+from tests.payloads import CAMPAIGN, creator
+
+
+def service_url(name: str) -> str:
+    """The URL of a real server for tests, or a skip (a failure in CI) with the reason printed."""
+    url = os.environ.get(name)
+    if not url:
+        reason = f"{name} is not set: tests needing that server are skipped"
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"{reason}, but REQUIRE_SERVICES=1 makes them mandatory")
+        pytest.skip(reason)
+    return url
+
+
+def use_env(monkeypatch: pytest.MonkeyPatch, **variables: str) -> None:
+    """Set environment variables for one test and make the settings object read them again."""
+    from data.settings import get_settings
+
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+
+
+INBOUND_SECRET = "inbound-test-secret"
+BASE_URL = "https://outreach.example.test"
+PRICING = {"target_usd": 2000, "max_usd": 3000}
+
+
+def make_outreach_app(database_url: str, **config: Any) -> Any:
+    """An app whose outreach settings (links, unsubscribe secret, no send-rate wait) suit the outreach tests."""
+    from api import create_app
+
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "RATELIMIT_ENABLED": False,
+                      "PUBLIC_BASE_URL": BASE_URL, "SECRET_KEY": "unsubscribe-test-key",
+                      "SEND_RATE_PER_DOMAIN": "0", **config})
+    return app
+
+
+def seed_creators(database_url: str, org_id: str, count: int, start: int = 0, domain: str = "creators.example",
+                  **changes: Any) -> list[str]:
+    """Creators stored directly (no search-index work), each with their own address."""
+    ids = []
+    with session_scope(database_url) as s:
+        for n in range(start, start + count):
+            body = creator(n, **{"email": f"c{n}@{domain}", **changes})
+            ids.append(create_influencer(s, org_id, InfluencerIn.model_validate(body)).id)
+    return ids
+
+
+def make_campaign(client: Any, tenant: Any, **changes: Any) -> dict[str, Any]:
+    r = client.post("/api/v1/campaigns", json={**CAMPAIGN, **changes}, headers=tenant.headers("manager"))
+    assert r.status_code == 201, r.json
+    return r.json
+
+
+def launch_to(client: Any, tenant: Any, campaign_id: str, ids: list[str], key: str | None = None,
+              **body: Any) -> Any:
+    headers = tenant.headers("manager", **({"Idempotency-Key": key} if key else {}))
+    return client.post(f"/api/v1/campaigns/{campaign_id}/launch", headers=headers,
+                       json={"influencer_ids": ids, "channel": "email", "pricing": PRICING, **body})
+
+
+def read_outbox(directory: Path) -> list[EmailMessage]:
+    if not directory.exists():
+        return []
+    return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(directory.glob("*.eml"))]
+
+
+def to(messages: list[EmailMessage], address: str) -> list[EmailMessage]:
+    return [m for m in messages if str(m["To"]) == address]
+
+
+def post_inbound(client: Any, payload: dict[str, Any], secret: str = INBOUND_SECRET,
+                 timestamp: int | None = None) -> Any:
+    raw = json.dumps(payload).encode()
+    headers = {"Content-Type": "application/json", **sign_inbound(secret, raw, timestamp)}
+    return client.post("/api/v1/email/inbound", data=raw, headers=headers)
+
+
+def members(database_url: str, campaign_id: str) -> dict[str, CampaignMember]:
+    with session_scope(database_url) as s:
+        return {m.influencer_id: m for m in s.scalars(
+            select(CampaignMember).where(CampaignMember.campaign_id == campaign_id))}
