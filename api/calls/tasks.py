@@ -204,3 +204,9 @@ def recover_task(self: Task, call_id: str) -> str:
 @celery.task(name="calls.dispatch_due", bind=True, acks_late=True, max_retries=0)
 def dispatch_due_task(self: Task) -> int:
     return dispatch_due()
+
+
+celery.conf.beat_schedule = {
+    **(celery.conf.beat_schedule or {}),
+    "calls.dispatch_due": {"task": "calls.dispatch_due", "schedule": 120.0},
+}
