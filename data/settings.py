@@ -72,9 +72,6 @@ class Settings(BaseSettings):
     # InfluAI compatibility
     influai_compat_org: str | None = None
     influai_compat_origins: str = ""
-    influai_compat_brand: str | None = Field(default=None, description="brand of legacy requests naming none")
-    influai_compat_sender: str | None = Field(default=None, description='signs legacy emails: "Name <email>"')
-    influai_compat_postal_address: str | None = None
 
     @property
     def ratelimit_storage(self) -> str:
