@@ -476,7 +476,10 @@ def test_parse_money(raw: str, expected: tuple[Decimal, str | None, bool]) -> No
         ("Avg. views", Target("avg_views")),
         ("Total views", None),
         ("rank", None),
-        ("Gender", None),
+        ("Gender", Target("gender")),
+        ("Creator age (years)", Target("age")),
+        ("Birth year", Target("birth_year")),
+        ("Audience age 18-24", None),
         ("Real name", Target("name")),
     ],
 )
