@@ -10,6 +10,7 @@ COMMANDS = {
     "parse-accuracy": "evals.parse_accuracy",
     "understanding-accuracy": "evals.understanding_accuracy",
     "simulate": "evals.simulate",
+    "replay": "evals.replay.cli",
 }
 
 

@@ -1,0 +1,95 @@
+"""Deal probability along a replay: the stored value where the recording has one, else the shipped model's
+estimate, computed for all points of a set in one batch (the model is vectorized over feature rows).
+
+Points are taken where production takes them: after the agent's opening and after every agent turn that left
+the negotiation open (see agent.deal_probability.agent_dialogues.AgentDialogue.open_prefixes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from agent.deal_probability.features import Turn, dialogue_features
+from agent.deal_probability.model import DealProbabilityModel
+from agent.deal_probability.reference import listed_package_price
+from evals.replay.transcript import Setup, Transcript
+
+CLOSING = frozenset({"accept", "reject", "close", "escalate"})
+
+
+@dataclass
+class ProbabilityPoint:
+    creator_index: int
+    """How many creator turns precede the point (0: after the opening)."""
+    value: float | None = None
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def recorded_dialogue_turns(transcript: Transcript) -> tuple[list[Turn], list[tuple[int, int]]]:
+    """The recording as model Turns, and (position, creator turns before it) of each point to score."""
+    turns: list[Turn] = []
+    points: list[tuple[int, int]] = []
+    creators = 0
+    recorded = transcript.turns
+    for position, t in enumerate(recorded):
+        if t.role == "creator":
+            creators += 1
+            u = t.understood or {}
+            turns.append(Turn(role="creator", act=str(u.get("intent", "off_topic")), price=_decimal(u.get("price_usd")),
+                              sentiment=float(u.get("sentiment", 0.0))))
+            continue
+        action = t.decision.action.value if t.decision and t.decision.action else "ask"
+        turns.append(Turn(role="agent", act=action, price=t.decision.offer_usd if t.decision else None))
+        last_of_run = position + 1 >= len(recorded) or recorded[position + 1].role != "agent"
+        if action in CLOSING:
+            break
+        if last_of_run:
+            points.append((position, creators))
+    return turns, points
+
+
+class Scorer:
+    """Queues feature rows for points without a stored value; `score()` fills them all in one model call."""
+
+    def __init__(self, model: DealProbabilityModel | None = None) -> None:
+        self.model = model or DealProbabilityModel.load()
+        self._rows: list[np.ndarray] = []
+        self._points: list[ProbabilityPoint] = []
+
+    def point(self, turns: Sequence[Turn], setup: Setup, budget_is_ceiling: bool, *, creator_index: int,
+              value: float | None = None) -> ProbabilityPoint:
+        point = ProbabilityPoint(creator_index=creator_index, value=value)
+        if value is None:
+            ask = listed_package_price(setup.listed_rates_usd, setup.deliverables)
+            self._rows.append(dialogue_features(turns, ask=ask, budget_max=setup.max_usd,
+                                                budget_is_ceiling=budget_is_ceiling))
+            self._points.append(point)
+        return point
+
+    @staticmethod
+    def replay_turns(trace: Sequence[tuple[str, Any]]) -> list[Turn]:
+        """A replay's (role, ReplayedDecision | Understanding) trace as model Turns (as production stores them)."""
+        out: list[Turn] = []
+        for role, item in trace:
+            if role == "agent":
+                out.append(Turn(role="agent", act=item.action, price=item.offer_usd))
+            else:
+                out.append(Turn(role="creator", act=item.intent.value, price=item.price_usd,
+                                sentiment=float(item.sentiment)))
+        return out
+
+    def score(self) -> None:
+        if self._rows:
+            values = self.model.predict_features(np.vstack(self._rows))
+            for point, value in zip(self._points, values, strict=True):
+                point.value = round(float(value), 4)
+        self._rows.clear()
+        self._points.clear()
