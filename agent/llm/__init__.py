@@ -1,51 +1,86 @@
-"""Language-model providers behind one small interface.
+"""Language-model providers behind one small interface, on LangChain chat models.
 
-The offline provider is the default: it answers None, and every caller then uses its deterministic path
-(rule-based parser, templates), which is the product's offline behaviour, not a stub. The Gemini
-provider (google-genai) is used when `LLM_PROVIDER=gemini`. A provider never raises for a model failure,
-a timeout or invalid output: it answers None and the caller falls back.
+`offline` (the default) has no model: every call is answered by the caller's deterministic path (rule-based
+parsers, templates), which is the product's offline behaviour. `gemini` (`LLM_PROVIDER=gemini`) is
+`ChatGoogleGenerativeAI` with the caller's deterministic path as its LangChain fallback, so a model failure,
+timeout or invalid output never reaches the caller as an exception: the offline answer does.
+
+    provider = get_provider()                                   # from the settings object
+    answer = provider.structured(ParsedQuery, fallback=parse_offline).invoke({"system": s, "prompt": text})
+    answer.value, answer.source                                 # (ParsedQuery, "gemini" | "offline")
 """
 
 from __future__ import annotations
 
-import os
-from typing import Protocol, TypeVar
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any, Protocol
 
-from pydantic import BaseModel
+from langchain_core.runnables import Runnable
 
-M = TypeVar("M", bound=BaseModel)
+from agent.llm.chat import OFFLINE, Answer, ChatProvider, Fallback, M, StructuredMethod, no_answer
+from agent.llm.config import LLMConfig
+from agent.llm.offline import OfflineProvider
+
+__all__ = [
+    "OFFLINE", "Answer", "ChatProvider", "LLMConfig", "LLMProvider", "OfflineProvider", "configured_provider",
+    "get_provider", "llm_config", "provider_for",
+]
 
 
 class LLMProvider(Protocol):
     name: str
 
-    def generate_json(self, *, system: str, prompt: str, schema: type[M], timeout_s: float = 10.0) -> M | None:
+    def structured(self, schema: type[M], fallback: Fallback[M | None] = no_answer, *,
+                   method: StructuredMethod = "json_schema") -> Runnable[dict[str, Any], Answer[M | None]]:
+        """A runnable over `{"system", "prompt"}`: the model's answer validated as `schema`, else the fallback's."""
+
+    def text(self, fallback: Fallback[str | None] = no_answer) -> Runnable[dict[str, Any], Answer[str | None]]:
+        """A runnable over `{"system", "prompt"}`: the model's text, else the fallback's."""
+
+    def generate_json(self, *, system: str, prompt: str, schema: type[M], timeout_s: float | None = None) -> M | None:
         """Structured output validated against `schema`; None on any failure."""
 
-    def generate_text(self, *, system: str, prompt: str, timeout_s: float = 10.0) -> str | None:
+    def generate_text(self, *, system: str, prompt: str, timeout_s: float | None = None) -> str | None:
         """Free text; None on any failure."""
 
 
-class OfflineProvider:
-    """No model: callers use their deterministic implementation."""
+@lru_cache(maxsize=8)
+def provider_for(config: LLMConfig) -> LLMProvider:
+    """One provider (and one HTTP client) per configuration."""
+    if config.llm_provider == "gemini":
+        from agent.llm.gemini import GeminiProvider  # imported only when configured
 
-    name = "offline"
-
-    def generate_json(self, *, system: str, prompt: str, schema: type[M], timeout_s: float = 10.0) -> M | None:
-        return None
-
-    def generate_text(self, *, system: str, prompt: str, timeout_s: float = 10.0) -> str | None:
-        return None
+        return GeminiProvider.from_config(config)
+    return OfflineProvider()
 
 
-def get_provider(env: dict[str, str] | None = None) -> LLMProvider:
-    """The provider named by LLM_PROVIDER (offline | gemini), configured from the environment."""
-    env = dict(os.environ) if env is None else env
-    name = env.get("LLM_PROVIDER", "offline").strip().lower()
-    if name == "offline":
-        return OfflineProvider()
-    if name == "gemini":
-        from agent.llm.gemini import GeminiProvider
+_from_settings: tuple[object, LLMConfig] | None = None
 
-        return GeminiProvider.from_env(env)
-    raise ValueError(f"unknown LLM_PROVIDER {name!r}: use 'offline' or 'gemini'")
+
+def llm_config() -> LLMConfig:
+    """The LLM configuration from the service's settings object (rebuilt only when the settings are)."""
+    global _from_settings
+    from data.settings import get_settings
+
+    settings = get_settings()
+    cached = _from_settings
+    if cached is None or cached[0] is not settings:
+        cached = _from_settings = (settings, LLMConfig.from_settings(settings))
+    return cached[1]
+
+
+def configured_provider() -> LLMProvider:
+    """The provider the settings name (LLM_PROVIDER), cached."""
+    return provider_for(llm_config())
+
+
+def get_provider(env: Mapping[str, str] | None = None) -> LLMProvider:
+    """The configured provider; with `env`, the one those environment-style names configure (tests, scripts).
+
+    Raises ValueError for an unknown LLM_PROVIDER or a missing GOOGLE_API_KEY, so a bad configuration fails
+    at start-up rather than silently running offline.
+    """
+    if env is None:
+        return configured_provider()
+    return provider_for(LLMConfig.from_mapping(env))

@@ -1,89 +1,44 @@
-"""Gemini provider (google-genai): structured JSON output validated against a pydantic schema.
+"""Gemini as a LangChain chat model (`langchain-google-genai`, built on `google-genai`).
 
-Configured from the environment: GOOGLE_API_KEY (required), GEMINI_MODEL (default gemini-2.5-flash),
-GEMINI_BASE_URL (optional: another endpoint speaking the same API, e.g. the fake server in tests) and
-GEMINI_TIMEOUT_S (default 10). Every failure (HTTP error, timeout, empty or invalid output) answers None
-and is logged; the caller then uses its offline path.
+`ChatGoogleGenerativeAI` talks to the Gemini REST API (`models/{model}:generateContent`) through google-genai's
+HTTP client, which owns the timeout (per attempt) and the retries (408/429/5xx, exponential backoff with
+jitter). `GEMINI_BASE_URL` points it at another endpoint speaking the same API, e.g. the loopback fake in
+tests. Structured output uses the library's JSON-schema mode: `responseMimeType: application/json` with the
+pydantic schema as `responseJsonSchema`, parsed and validated by the library's pydantic parser.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
-from typing import TypeVar
 
-from google import genai
-from google.genai import types
-from pydantic import BaseModel
+from langchain_google_genai import ChatGoogleGenerativeAI
 
-log = logging.getLogger(__name__)
-
-M = TypeVar("M", bound=BaseModel)
-
-DEFAULT_MODEL = "gemini-2.5-flash"
+from agent.llm.chat import ChatProvider
+from agent.llm.config import DEFAULT_MODEL, LLMConfig
 
 
-class GeminiProvider:
-    name = "gemini"
+class GeminiProvider(ChatProvider):
+    """ChatProvider over ChatGoogleGenerativeAI; see the module docstring."""
 
     def __init__(self, api_key: str, model: str = DEFAULT_MODEL, base_url: str | None = None,
-                 timeout_s: float = 10.0) -> None:
-        self.model = model
-        self.timeout_s = timeout_s
-        self._client = genai.Client(
-            api_key=api_key,
-            http_options=types.HttpOptions(
-                base_url=base_url or None,
-                timeout=_ms(timeout_s),
-                retry_options=types.HttpRetryOptions(attempts=1),  # the caller falls back instead of waiting
-            ),
+                 timeout_s: float = 10.0, max_attempts: int = 2) -> None:
+        chat_model = ChatGoogleGenerativeAI(
+            model=model,
+            google_api_key=api_key,
+            base_url=base_url or None,
+            timeout=timeout_s,
+            max_retries=max_attempts,  # the library's count includes the first attempt: 1 = no retry
+            temperature=0,
         )
+        super().__init__(chat_model, name="gemini")
+        self.model = model
+
+    @classmethod
+    def from_config(cls, config: LLMConfig) -> GeminiProvider:
+        return cls(api_key=config.api_key(), model=config.gemini_model, base_url=config.gemini_base_url,
+                   timeout_s=config.gemini_timeout_s, max_attempts=config.gemini_max_attempts)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> GeminiProvider:
-        api_key = env.get("GOOGLE_API_KEY", "").strip()
-        if not api_key:
-            raise ValueError("LLM_PROVIDER=gemini needs GOOGLE_API_KEY")
-        return cls(
-            api_key=api_key,
-            model=env.get("GEMINI_MODEL", "").strip() or DEFAULT_MODEL,
-            base_url=env.get("GEMINI_BASE_URL", "").strip() or None,
-            timeout_s=float(env.get("GEMINI_TIMEOUT_S", "") or 10.0),
-        )
-
-    def _generate(self, system: str, prompt: str, timeout_s: float, **config: object) -> str | None:
-        try:
-            response = self._client.models.generate_content(
-                model=self.model,
-                contents=prompt,
-                config=types.GenerateContentConfig(
-                    system_instruction=system,
-                    temperature=0,
-                    http_options=types.HttpOptions(timeout=_ms(min(timeout_s, self.timeout_s)),
-                                                   retry_options=types.HttpRetryOptions(attempts=1)),
-                    **config,
-                ),
-            )
-            return response.text
-        except Exception as exc:  # network, HTTP status, timeout, malformed response: all mean "no answer"
-            log.warning("gemini call failed: %s: %s", type(exc).__name__, exc)
-            return None
-
-    def generate_json(self, *, system: str, prompt: str, schema: type[M], timeout_s: float = 10.0) -> M | None:
-        text = self._generate(system, prompt, timeout_s, response_mime_type="application/json",
-                              response_json_schema=schema.model_json_schema())
-        if not text:
-            return None
-        try:
-            return schema.model_validate_json(text)
-        except ValueError as exc:
-            log.warning("gemini output failed %s validation: %s", schema.__name__, exc)
-            return None
-
-    def generate_text(self, *, system: str, prompt: str, timeout_s: float = 10.0) -> str | None:
-        text = self._generate(system, prompt, timeout_s)
-        return text.strip() if text and text.strip() else None
-
-
-def _ms(seconds: float) -> int:
-    return max(int(seconds * 1000), 1)
+        """From environment-style names (GOOGLE_API_KEY, GEMINI_MODEL, GEMINI_BASE_URL, GEMINI_TIMEOUT_S, ...)."""
+        return cls.from_config(LLMConfig.from_mapping(env))

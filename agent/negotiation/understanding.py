@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from agent.amounts import Amount, find_amounts
 from agent.negotiation.nlu_lexicon import INTENT_CUES, OUT_OF_OFFICE, STOP, any_cue, score_cues
@@ -27,6 +28,9 @@ from agent.negotiation.nlu_terms import (
     resolve_deliverables,
 )
 from agent.negotiation.types import Intent, Understanding
+
+if TYPE_CHECKING:
+    from agent.llm import LLMProvider
 
 
 @dataclass(frozen=True)
@@ -184,8 +188,13 @@ def sentiment(text: str) -> float:
 # --- entry point ------------------------------------------------------------------------------------------------
 
 
-def understand(text: str, *, context: NegotiationContext | None = None) -> Understanding:
-    """What one creator message means for the negotiation (see module docstring)."""
+def understand(text: str, *, context: NegotiationContext | None = None,
+               provider: LLMProvider | None = None) -> Understanding:
+    """What one creator message means for the negotiation (see module docstring).
+
+    When the rules are unsure and a language model is configured (or `provider` is given), the model reads the
+    screened message into the same schema and its checked reading is used (`agent.llm.message_reading`).
+    """
     ctx = context or NegotiationContext()
     screened = screen(text)
     text = screened.text
@@ -209,7 +218,7 @@ def understand(text: str, *, context: NegotiationContext | None = None) -> Under
         intent is Intent.REJECT and amount is not None and _matches(amount.total_usd, ctx.last_agent_offer_usd)
     ):
         amount = total = unit = None  # dates/phones in auto-replies; our own offer quoted back in a refusal
-    return Understanding(
+    offline = Understanding(
         intent=intent,
         price_usd=total,
         unit_price_usd=unit,
@@ -222,3 +231,7 @@ def understand(text: str, *, context: NegotiationContext | None = None) -> Under
         confidence=confidence,
         injection_suspected=screened.suspected,
     )
+    from agent.llm.message_reading import reread_if_unsure  # imported late: agent.llm imports this package
+
+    return reread_if_unsure(text, offline, last_agent_offer_usd=ctx.last_agent_offer_usd,
+                            deliverables=ctx.deliverables, currency=ctx.currency, provider=provider)
