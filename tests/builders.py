@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.outreach.views import sign_inbound
+from api.outreach.inbound_mail import sign_inbound
 from data.db import session_scope
 from data.influencers import create_influencer
 from data.models import CampaignMember

@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from agent.outreach import Fact, fact_holds
 from api import jobs
 from api.outreach.followups import send_due_followups
+from api.outreach.inbound_mail import sign_inbound
 from api.outreach.send_limits import LocalBucket, RedisBucket, parse_rate
 from api.outreach.sending import SendResult, send_row
-from api.outreach.views import sign_inbound
 from data.db import session_scope
 from data.models import Negotiation, NegotiationMessage, OutreachEmail, Suppression
 from tests.builders import (

@@ -12,15 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent.outreach import check_draft, draft_outreach, fill_unsubscribe
+from agent.outreach.inbound import latest_negotiation
 from agent.outreach.mailer import MailConfigError, MailTransport, TemporaryFailure
+from agent.outreach.suppression import member_status_for, suppression_for
 from api import jobs
 from api.jobs import celery
 from api.outreach.emails import draft_seed, email_key, llm_provider, new_email_row
 from api.outreach.mail_config import MailConfig, mail_config, unsubscribe_link
 from api.outreach.sending import SendResult, send_row
-from api.outreach.suppression import member_status_for, suppression_for
 from data.influencers import eager_options
-from data.models import Campaign, CampaignMember, Influencer, Negotiation, OutreachEmail
+from data.models import Campaign, CampaignMember, Influencer, OutreachEmail
 from data.serialize import campaign_to_dict, influencer_to_dict
 from data.statuses import CLOSED_NEGOTIATION
 
@@ -35,12 +36,6 @@ def schedule_after_initial(member: CampaignMember, campaign: Campaign, sent_at: 
     member.status, member.last_error, member.followups_sent = "sent", None, 0
     member.next_followup_at = (sent_at + timedelta(days=campaign.followup_interval_days)
                                if campaign.followups_max > 0 else None)
-
-
-def latest_negotiation(s: Session, campaign_id: str, influencer_id: str) -> Negotiation | None:
-    return s.scalar(select(Negotiation).where(Negotiation.campaign_id == campaign_id,
-                                              Negotiation.influencer_id == influencer_id)
-                    .order_by(Negotiation.created_at.desc()).limit(1))
 
 
 def _followup_row(s: Session, member: CampaignMember, cfg: MailConfig) -> OutreachEmail | str:

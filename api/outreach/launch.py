@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agent.outreach.mailer import MailTransport, TemporaryFailure
+from agent.outreach.suppression import member_status_for, suppression_for
 from api import jobs
 from api.jobs import celery
 from api.outreach.emails import initial_email, llm_provider
@@ -33,7 +34,6 @@ from api.outreach.followups import (
 from api.outreach.mail_config import MailConfig, mail_config
 from api.outreach.progress import refresh_job
 from api.outreach.sending import SendResult, retry_backoff, send_row
-from api.outreach.suppression import member_status_for, suppression_for
 from data.influencers import eager_options
 from data.models import Campaign, CampaignMember, Influencer, Job, Negotiation, OutreachEmail, utcnow
 from data.statuses import PAST_INITIAL, RELAUNCHABLE, JobStatus, MemberStatus

@@ -35,11 +35,11 @@ from agent.outreach.mailer import (
     TemporaryFailure,
     build_mime,
 )
+from agent.outreach.suppression import member_status_for, stop_members, suppress, suppression_for
 from api import jobs
 from api.jobs import celery
 from api.outreach.mail_config import MailConfig, mail_config, make_transport, unsubscribe_link
 from api.outreach.send_limits import wait_for_send_slot
-from api.outreach.suppression import member_status_for, stop_members, suppress, suppression_for
 from data.models import Campaign, OutreachEmail, utcnow
 
 

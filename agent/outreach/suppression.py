@@ -1,5 +1,5 @@
 """The organization's do-not-email list: an unsubscribed or bounced address is never emailed again, and
-recording one stops every campaign's outreach to it."""
+recording one stops every campaign's outreach to it. Voice calls share it as the do-not-call list."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data.models import CampaignMember, Influencer, Suppression
-from data.statuses import STOPPABLE
-
-# Members an unsubscribe or bounce still has to stop.
+from data.statuses import STOPPABLE, MemberStatus
 
 
 def normalize_email(address: str) -> str:
@@ -22,8 +20,8 @@ def suppression_for(s: Session, org_id: str, email: str) -> Suppression | None:
                                               Suppression.email == normalize_email(email)))
 
 
-def member_status_for(reason: str) -> str:
-    return "bounced" if reason == "bounce" else "unsubscribed"
+def member_status_for(reason: str) -> MemberStatus:
+    return MemberStatus.BOUNCED if reason == "bounce" else MemberStatus.UNSUBSCRIBED
 
 
 def suppress(s: Session, org_id: str, email: str, reason: str) -> None:
