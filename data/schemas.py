@@ -1,4 +1,4 @@
-"""Pydantic schemas of an influencer profile as users send it (CONTRACT §3).
+"""Pydantic schemas of an influencer profile as users send it (README "Influencers").
 
 Used by the API for request validation, by the importer for each row and by the seed generator, so a
 profile is validated the same way whichever door it comes through.

@@ -1,4 +1,4 @@
-"""Stored rows → the JSON shapes of CONTRACT §3 (influencers) and §5 (campaigns)."""
+"""Stored rows → the JSON shapes of README "Influencers" (influencers) and §5 (campaigns)."""
 
 from __future__ import annotations
 

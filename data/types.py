@@ -37,4 +37,4 @@ def money_json(value: Decimal) -> int | float:
 
 
 UsdAmount = Annotated[Decimal, PlainSerializer(money_json, return_type=int | float, when_used="json")]
-"""A USD amount held as Decimal in Python and written as a plain number in JSON (CONTRACT §2)."""
+"""A USD amount held as Decimal in Python and written as a plain number in JSON (README "Conventions")."""

@@ -2,7 +2,8 @@
 
 The personas in `personas.py` always answer, never walk out and take any offer at or above their floor, so a
 negotiation's outcome follows from the zone of agreement alone. Real counterparts are noisier. On the
-CraigslistBargain dev split (597 human dialogues, ../shared/datasets) a quarter end without a deal although
+CraigslistBargain dev split (597 human dialogues; README "Evaluation" says where to get it) a quarter end without a deal
+although
 the buyer's target was always under the listing price: 52 (8.7 %) simply stop mid-conversation, 51 quit and 43
 reject the final offer, and the deal rate falls from 0.94 when the buyer's first offer is at least 80 % of the
 listing price to 0.75 when it is under 60 %. `Temper` carries those tendencies, drawn per scenario around

@@ -1,4 +1,5 @@
-"""InfluAI seed compatibility routes (CONTRACT §7): /negotiate, /negotiate-conversation, /end-conversation."""
+"""InfluAI seed compatibility routes (README "InfluAI compatibility"):
+/negotiate, /negotiate-conversation, /end-conversation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Importing a messy real-world export through the API and the CLI (CONTRACT §3 Import)."""
+"""Importing a messy real-world export through the API and the CLI (README "Influencers" Import)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Influencer CRUD through the HTTP API (CONTRACT §3): shapes, derived fields, filters, pages, tenancy."""
+"""Influencer CRUD through the HTTP API (README "Influencers"): shapes, derived fields, filters, pages, tenancy."""
 
 from __future__ import annotations
 

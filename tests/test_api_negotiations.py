@@ -1,4 +1,5 @@
-"""Negotiations through the HTTP API (CONTRACT §6): the issue's example dialogue, persistence, limits, 409s."""
+"""Negotiations through the HTTP API (README "Negotiations"):
+the issue's example dialogue, persistence, limits, 409s."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Outreach through the HTTP API (CONTRACT §5): drafts, launch, unsubscribe page, inbound replies, follow-ups.
+"""Outreach through the HTTP API (README "Campaigns, outreach and follow-ups"):
+drafts, launch, unsubscribe page, inbound replies, follow-ups.
 
 Mail goes to a file outbox in a temporary directory (one .eml per Message-ID), read back to check headers.
 """

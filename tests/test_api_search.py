@@ -1,4 +1,4 @@
-"""Discovery through the HTTP API (CONTRACT §4): the issue's query and its refinements, parse-only, tenancy."""
+"""Discovery through the HTTP API (README "Discovery"): the issue's query and its refinements, parse-only, tenancy."""
 
 from __future__ import annotations
 

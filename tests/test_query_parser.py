@@ -1,4 +1,4 @@
-"""Offline query parser: CONTRACT §4 examples, the issue's phrasings and the labeled eval threshold."""
+"""Offline query parser: README "Discovery" examples, the issue's phrasings and the labeled eval threshold."""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ class CallRequest:
     """The simulated creator's persona (simulated provider only)."""
 
     def client_data(self) -> dict[str, Any]:
-        """`conversation_initiation_client_data` exactly as CONTRACT §8 describes it."""
+        """`conversation_initiation_client_data` exactly as README "Voice" describes it."""
         return {
             "custom_llm_extra_body": {"negotiation_id": self.negotiation_id, "call_id": self.call_id},
             "dynamic_variables": {"negotiation_id": self.negotiation_id, "call_id": self.call_id,

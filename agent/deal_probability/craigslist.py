@@ -138,6 +138,9 @@ def dialogue_turns(events: list[dict], listing: Decimal, reading: Reading = "und
 
 def load_dialogues(path: Path | str = DEFAULT_PATH, reading: Reading = "understand") -> list[CbDialogue]:
     """Every dialogue with a positive listing price and the buyer as agent 0, sorted by uuid."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"CraigslistBargain not found at {path}: download its dev split (README "
+                                f"\"Evaluation\") and pass the path (--cb-path / --data)")
     raw = json.loads(Path(path).read_text())
     out = []
     for d in raw:

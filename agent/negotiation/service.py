@@ -245,7 +245,7 @@ def reply_dict(neg: Negotiation, reply: NegotiationMessage) -> dict[str, Any]:
 
 
 def negotiation_to_dict(neg: Negotiation) -> dict[str, Any]:
-    """The whole persisted state (CONTRACT §6 GET)."""
+    """The whole persisted state (README "Negotiations" GET)."""
     return {
         "id": neg.id,
         "campaign_id": neg.campaign_id,

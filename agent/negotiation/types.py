@@ -47,7 +47,7 @@ class Understanding(BaseModel):
 
 
 class Action(StrEnum):
-    """What the agent does in reply (CONTRACT §6 `reply.action`)."""
+    """What the agent does in reply (README "Negotiations" `reply.action`)."""
 
     COUNTER = "counter"
     ACCEPT = "accept"

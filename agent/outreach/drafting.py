@@ -82,7 +82,7 @@ class Draft:
     allowed_terms: tuple[str, ...] = ()  # campaign strings the draft was written from
 
     def to_dict(self) -> dict[str, Any]:
-        """The drafts endpoint's JSON (CONTRACT §5) plus language and source."""
+        """The drafts endpoint's JSON (README "Campaigns, outreach and follow-ups") plus language and source."""
         return {
             "subject": self.subject,
             "subject_variants": list(self.subject_variants),

@@ -158,7 +158,7 @@ BARE_LANGUAGES = frozenset({
 })
 
 # Follower tiers (min, max). "mid" and "macro" overlap on purpose: mid-tier is the lower part of macro
-# (100k–499,999) as agencies use it; "macro" alone spans the whole CONTRACT macro band (100k–999,999).
+# (100k–499,999) as agencies use it; "macro" alone spans the whole macro tier (100k–999,999).
 TIERS: dict[str, tuple[int | None, int | None]] = {
     "nano": (None, 9_999),
     "micro": (10_000, 99_999),

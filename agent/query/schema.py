@@ -1,4 +1,4 @@
-"""ParsedQuery: the structured form of a discovery query (CONTRACT §4). Absent or empty = no constraint."""
+"""ParsedQuery: the structured form of a discovery query (README "Discovery"). Absent or empty = no constraint."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ def create_call(s: Session, neg: Negotiation, *, provider: str, to_number: str |
 
 
 def call_to_dict(call: Call) -> dict[str, Any]:
-    """CONTRACT §8's call, plus scheduling and attempt details."""
+    """README "Voice"'s call, plus scheduling and attempt details."""
     return {
         "id": call.id, "negotiation_id": call.negotiation_id, "provider": call.provider, "status": call.status,
         "conversation_id": call.conversation_id, "to_number": call.to_number,

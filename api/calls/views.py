@@ -1,4 +1,4 @@
-"""/api/v1 calls (CONTRACT §8): place a call for a negotiation, read calls, open a browser voice session."""
+"""/api/v1 calls (README "Voice"): place a call for a negotiation, read calls, open a browser voice session."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""/api/v1/campaigns: CRUD and membership (CONTRACT §5). Marketers may prepare campaigns; managers run them."""
+"""/api/v1/campaigns: CRUD and membership (README "Campaigns, outreach and follow-ups").
+
+Marketers may prepare campaigns; managers run them.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""InfluAI seed compatibility (CONTRACT §7): the legacy unauthenticated routes, acting for one organization.
+"""InfluAI seed compatibility (README "InfluAI compatibility"): the legacy unauthenticated routes, acting for
+one organization.
 
 Active only when INFLUAI_COMPAT_ORG names an organization (its name or id); otherwise every route is 404.
 Browsers may call them from the origins in INFLUAI_COMPAT_ORIGINS (comma-separated; "*" allows any).

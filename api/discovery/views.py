@@ -1,4 +1,4 @@
-"""Discovery (CONTRACT §4): plain-language search with conversational refinement, and parse-only."""
+"""Discovery (README "Discovery"): plain-language search with conversational refinement, and parse-only."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The one error format of CONTRACT §2, for every failure: never a stack trace, never a 500 for bad input."""
+"""The one error format of README "Conventions", for every failure: never a stack trace, never a 500 for bad input."""
 
 from __future__ import annotations
 

@@ -85,7 +85,7 @@ def _operation(spec: APISpec, view: Any, method: str, path_params: list[str]) ->
 
 def build_spec(app: Flask) -> dict[str, Any]:
     spec = APISpec(title="Influence Agent API", version="1.0.0", openapi_version="3.0.3",
-                   info={"description": "Creator discovery, outreach and negotiation. See CONTRACT.md."})
+                   info={"description": "Creator discovery, outreach and negotiation. See the README's API section."})
     spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if rule.endpoint in ("static", "openapi.swagger_asset") or rule.rule.startswith("/docs"):

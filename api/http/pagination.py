@@ -1,4 +1,4 @@
-"""Cursor pagination (CONTRACT §2): `?limit=` (max 200) and `?cursor=` → {"items", "next_cursor"}.
+"""Cursor pagination (README "Conventions"): `?limit=` (max 200) and `?cursor=` → {"items", "next_cursor"}.
 
 The cursor is an opaque token holding the (created_at, id) of the last item returned, so pages stay stable
 while rows are added.

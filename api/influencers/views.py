@@ -1,4 +1,4 @@
-"""/api/v1/influencers: CRUD, list filters and import (CONTRACT §3)."""
+"""/api/v1/influencers: CRUD, list filters and import (README "Influencers")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""/api/v1/negotiations (CONTRACT §6): start, send the creator's words, read the whole persisted state."""
+"""/api/v1/negotiations (README "Negotiations"): start, send the creator's words, read the whole persisted state."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ Files
   title lines before the header are skipped: the header is the first record with a followers column and a
   name, handle or profile-URL column.
 - `.jsonl`, `.ndjson`, `.json`: one JSON object per line (a `.json` file may also be one JSON array).
-  An object with a `platforms` list is taken as the InfluencerIn shape of CONTRACT §3; any other object is
+  An object with a `platforms` list is taken as the InfluencerIn shape of README "Influencers"; any other object is
   a flat record read like a CSV row (nested objects are flattened: `{"contact": {"email": …}}` is column
   "contact email"; a list value counts as several values of its column).
 - Row numbers: CSV rows count records after the header from 1 as a spreadsheet shows them (a quoted cell

@@ -1,7 +1,7 @@
 """The replay report as JSON-able data: what `--format json` writes and GET /api/v1/replays/{id} returns.
 
 `build_report` runs a whole replay (transcripts → replays → metrics); `report_dict` lays it out. Money is a
-plain USD number (CONTRACT §2), every turn carries what was recorded and what the agent decides now.
+plain USD number (README "Conventions"), every turn carries what was recorded and what the agent decides now.
 """
 
 from __future__ import annotations
