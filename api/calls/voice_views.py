@@ -23,6 +23,7 @@ from api.calls.tasks import schedule
 from api.calls.turns import UnknownNegotiation, find_target, take_voice_turn
 from api.http.errors import ApiError, fields_from_validation
 from api.http.extensions import current_settings, limiter
+from api.http.openapi import answers
 from data.db import get_sessionmaker
 from voice.chat_wire import ChatRequest, Stream, completion
 from voice.simulated import TurnAnswer
@@ -48,6 +49,7 @@ def _turn(app: Any, database_url: str, req: ChatRequest, header_id: str | None) 
 
 
 @bp.post("/llm/chat/completions")
+@answers({401: "missing or wrong bearer (VOICE_LLM_SECRET)"})
 @limiter.exempt
 def chat_completions() -> Any:
     """Custom LLM for ElevenLabs agents (OpenAI Chat Completions wire format; bearer VOICE_LLM_SECRET)."""
@@ -92,6 +94,7 @@ def chat_completions() -> Any:
 
 
 @bp.post("/webhooks/elevenlabs")
+@answers({401: "bad, stale or missing ElevenLabs-Signature"})
 @limiter.exempt
 def elevenlabs_webhook() -> Any:
     """ElevenLabs post-call webhook (HMAC-signed): transcripts and call initiation failures."""

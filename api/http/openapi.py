@@ -1,4 +1,6 @@
-"""OpenAPI 3 document built by apispec from the routes and their pydantic models; Swagger UI at /docs.
+"""OpenAPI 3.1 document built by apispec from the routes and their pydantic models; Swagger UI at /docs.
+
+3.1 because pydantic writes JSON Schema 2020-12, the dialect 3.1 uses (3.0 reads `exclusiveMinimum` differently).
 
 Nothing is written by hand per route: paths come from Flask's URL map, request/response schemas from the
 models recorded by `@validated`, roles from `@require_role`, summaries from view docstrings. The Swagger UI
@@ -44,6 +46,17 @@ def _schema_ref(spec: APISpec, model: type[BaseModel]) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+def answers(responses: dict[int, str], *, errors_as_json: bool = True) -> Any:
+    """Document the statuses a route answers beyond the generic ones (webhooks, HTML pages, 202s)."""
+
+    def mark(view: Any) -> Any:
+        view.__openapi_responses__ = {**getattr(view, "__openapi_responses__", {}), **responses}
+        view.__openapi_json_errors__ = errors_as_json
+        return view
+
+    return mark
+
+
 def _tag(module: str) -> str:
     """`api.<capability>.views` is tagged with the capability; any other module with its own name."""
     parts = module.split(".")
@@ -51,7 +64,7 @@ def _tag(module: str) -> str:
 
 
 def _operation(spec: APISpec, view: Any, method: str, path_params: list[str]) -> dict[str, Any]:
-    meta = getattr(view, "__openapi__", {})
+    meta = {**getattr(view, "__openapi__", {}), "responses": getattr(view, "__openapi_responses__", {})}
     roles = getattr(view, "__roles__", None)
     doc = (view.__doc__ or "").strip().splitlines()
     op: dict[str, Any] = {
@@ -65,9 +78,12 @@ def _operation(spec: APISpec, view: Any, method: str, path_params: list[str]) ->
         op["description"] = "Roles: " + ", ".join(roles)
     query = meta.get("query")
     if query is not None:
+        properties = query.model_json_schema().get("properties", {})
         for name, field in query.model_fields.items():
-            op["parameters"].append({"name": name, "in": "query", "required": field.is_required(),
-                                     "schema": {"type": "string"}, "description": field.description or ""})
+            key = field.alias or name
+            schema = {k: v for k, v in properties.get(key, {}).items() if k not in ("title", "description")}
+            op["parameters"].append({"name": key, "in": "query", "required": field.is_required(),
+                                     "schema": schema or {"type": "string"}, "description": field.description or ""})
     if meta.get("body") is not None:
         op["requestBody"] = {"required": True,
                              "content": {"application/json": {"schema": _schema_ref(spec, meta["body"])}}}
@@ -76,15 +92,40 @@ def _operation(spec: APISpec, view: Any, method: str, path_params: list[str]) ->
     if meta.get("response") is not None:
         response["content"] = {"application/json": {"schema": _schema_ref(spec, meta["response"])}}
     op["responses"][status] = response
-    for code, why in (("401", "missing or revoked key"), ("403", "role not allowed"), ("404", "not found"),
-                      ("422", "validation error")):
-        if roles or code == "422":
-            op["responses"][code] = {"description": why, "content": {"application/json": {"schema": _ERROR_SCHEMA}}}
+    json_errors = getattr(view, "__openapi_json_errors__", True)
+    for code in _error_codes(method, bool(roles), bool(path_params), meta):
+        op["responses"][code] = {"description": _ERROR_MEANING[code]}
+        if json_errors:
+            op["responses"][code]["content"] = {"application/json": {"schema": _ERROR_SCHEMA}}
+    for code, why in meta["responses"].items():  # a route's own answers (e.g. 202, a webhook's 401)
+        op["responses"].setdefault(str(code), {"description": why})
     return op
 
 
+_ERROR_MEANING = {
+    "400": "the body is not JSON", "401": "missing or revoked key", "403": "role not allowed",
+    "404": "not found (or another organization's)", "409": "conflicts with the current state or a concurrent write",
+    "413": "body too large", "415": "not a JSON body", "422": "validation error, per field", "429": "rate limited",
+    "503": "a store or dependency is unavailable; retry after Retry-After",
+}
+
+
+def _error_codes(method: str, authenticated: bool, has_path_params: bool, meta: dict[str, Any]) -> list[str]:
+    """The error statuses a route can answer, from what it takes: every one of them is reachable."""
+    codes = ["422", "429", "503"]
+    if authenticated:
+        codes += ["401", "403", "404"]  # 404 also for an id in the body or the query (another org's)
+    if has_path_params:
+        codes.append("404")
+    if method in ("post", "put", "patch"):
+        codes += ["400", "409", "413", "415"]
+    if method == "delete":
+        codes.append("409")
+    return sorted(set(codes))
+
+
 def build_spec(app: Flask) -> dict[str, Any]:
-    spec = APISpec(title="Influence Agent API", version="1.0.0", openapi_version="3.0.3",
+    spec = APISpec(title="Influence Agent API", version="1.0.0", openapi_version="3.1.0",
                    info={"description": "Creator discovery, outreach and negotiation. See the README's API section."})
     spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):

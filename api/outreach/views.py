@@ -27,6 +27,7 @@ from api.http.auth import current_org_id, require_role
 from api.http.errors import ApiError
 from api.http.extensions import db_session
 from api.http.idempotency import idempotent
+from api.http.openapi import answers
 from api.http.validation import parse_json_body, validated
 from api.influencers.views import load_influencer
 from api.jobs.records import create_job
@@ -173,6 +174,7 @@ def _claim_or_404(token: str) -> Any:
 
 
 @bp.get("/u/<token>")
+@answers({404: "the link is not valid (an HTML page)"}, errors_as_json=False)
 def unsubscribe_page(token: str) -> Any:
     """A confirmation page: a GET never unsubscribes (mail scanners follow links), its button POSTs."""
     claim = _claim_or_404(token)
@@ -185,6 +187,7 @@ def unsubscribe_page(token: str) -> Any:
 
 
 @bp.post("/u/<token>")
+@answers({404: "the link is not valid (an HTML page)"}, errors_as_json=False)
 def unsubscribe(token: str) -> Any:
     """The button of the page and RFC 8058 one-click (List-Unsubscribe-Post): suppress the address."""
     claim = _claim_or_404(token)
@@ -232,6 +235,7 @@ def _answer(s: Session, mail: InboundMail) -> dict[str, Any]:
 
 
 @bp.post("/api/v1/email/inbound")
+@answers({202: "no negotiation matches the reply (kept nowhere)", 401: "missing, stale or wrong X-Signature"})
 def inbound_email() -> tuple[dict[str, Any], int]:
     """A reply from a creator, posted by the mail provider: routed into that creator's negotiation."""
     verify_signature()
