@@ -35,8 +35,8 @@ class InfluencerListQuery(PageQuery):
     niche: Niche | None = None
     platform: Platform | None = None
     country: Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")] | None = None
-    min_followers: Annotated[int, Field(ge=0)] | None = None
-    max_followers: Annotated[int, Field(ge=0)] | None = None
+    min_followers: Annotated[int, Field(ge=0, le=10_000_000_000)] | None = None
+    max_followers: Annotated[int, Field(ge=0, le=10_000_000_000)] | None = None
 
 
 class JobAccepted(BaseModel):
