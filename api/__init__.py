@@ -29,6 +29,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from api.http.errors import register_error_handlers
     from api.http.extensions import init_extensions
     from api.http.observability import init_metrics
+    from api.http.unavailable import register_unavailable_handler
 
     settings, flask_config = app_settings(overrides)
     app = Flask(__name__)
@@ -47,6 +48,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     init_extensions(app)
     register_error_handlers(app)
+    register_unavailable_handler(app)
     init_metrics(app)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     # store and jobs
     database_url: str = DEFAULT_DATABASE_URL
     celery_broker_url: str | None = None
+    celery_visibility_timeout_s: int = 600
+    """Redis broker: a task taken by a worker that died is delivered again after this many seconds."""
     redis_url: str | None = None
 
     # discovery

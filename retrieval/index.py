@@ -20,6 +20,7 @@ import numpy as np
 
 from data.settings import get_settings
 from retrieval.embeddings import DIM, get_embedder
+from retrieval.errors import StoreUnavailable
 
 DEFAULT_CHROMA_PATH = "var/chroma"
 _BATCH = 4000
@@ -36,7 +37,10 @@ def _client_from_env() -> Any:
         parsed = urlparse(url)
         ssl = parsed.scheme == "https"
         port = parsed.port or (443 if ssl else 8000)
-        return chromadb.HttpClient(host=parsed.hostname or "localhost", port=port, ssl=ssl, settings=settings)
+        try:
+            return chromadb.HttpClient(host=parsed.hostname or "localhost", port=port, ssl=ssl, settings=settings)
+        except ValueError as exc:  # chromadb's way of saying the server did not answer its first request
+            raise StoreUnavailable(f"the Chroma server at {url} cannot be reached: {exc}") from exc
     path = Path(get_settings().chroma_path or DEFAULT_CHROMA_PATH)
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=settings)

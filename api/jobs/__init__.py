@@ -46,6 +46,10 @@ celery.conf.update(
     broker_connection_retry_on_startup=True,
     task_ignore_result=True,
     broker_url=get_settings().celery_broker_url,
+    # Redis keeps an unacknowledged task (acks_late) hidden this long before another worker gets it: the
+    # bound on how late a task lost with its worker runs again. Tasks are idempotent, so a slow one that
+    # outlives it and runs twice does no harm.
+    broker_transport_options={"visibility_timeout": get_settings().celery_visibility_timeout_s},
     include=["api.outreach.launch", "api.influencers.importing", "api.discovery.tasks", "api.calls.tasks"],
 )
 
@@ -57,9 +61,10 @@ _lock = threading.Lock()
 
 def init_app(app: Flask) -> Celery:
     """Bind the Celery app to a Flask app: its settings pick the broker, and tasks run in its context."""
-    broker = app.extensions["settings"].celery_broker_url
-    if broker:
-        celery.conf.broker_url = broker
+    settings = app.extensions["settings"]
+    if settings.celery_broker_url:
+        celery.conf.broker_url = settings.celery_broker_url
+        celery.conf.broker_transport_options = {"visibility_timeout": settings.celery_visibility_timeout_s}
     _bound.setdefault("app", app)
     app.extensions["celery"] = celery
     return celery
