@@ -141,10 +141,10 @@ def test_our_walk_away_is_not_the_creators_decline(compat_client, database_url):
         last = s.scalars(select(NegotiationMessage).where(NegotiationMessage.negotiation_id == cid)
                          .order_by(NegotiationMessage.seq.desc())).first()
         status, action = neg.status, last.action
-    if action == "reject":
-        assert (status, ended["negotiationStatus"]) == ("declined", "no_deal")
-    else:
-        assert ended["negotiationStatus"] == {"declined": "declined", "escalated": "escalated"}[status]
+    assert (action, status, ended["negotiationStatus"]) == ("reject", "declined", "no_deal")  # we walked away
+    assert ended["currentOffer"] is not None and ended["currentOffer"] <= 5000
+    summary = compat_client.post("/end-conversation", json={"conversationId": cid}).json
+    assert summary["negotiationStatus"] == "no_deal" and "by us" in summary["summary"]
     stop_who = frontend_influencer(name="Meera Iyer")
     cid2 = compat_client.post("/negotiate", json=negotiate_body(name="Meera Iyer")).json["conversationId"]
     stopped = assert_conversation_answer(say(compat_client, cid2, "Please stop contacting me.", stop_who), cid2)

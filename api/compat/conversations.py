@@ -102,6 +102,7 @@ def open_contact(session: Session, org_id: str, data: InfluencerData, deal: dict
         if link is not None and link.target_id:
             neg = session.get(Negotiation, link.target_id)
             if neg is not None and neg.org_id == org_id and neg.status == "open":
+                _log(session, org_id, "negotiate", neg.id, {"userPrompt": user_prompt[:1000]})
                 session.commit()
                 return neg.id
         link = claim_new(session, org_id, key) if link is None else reclaim(session, link)

@@ -121,6 +121,7 @@ def end_conversation() -> dict[str, Any]:
     neg = retrying(session, attempt, "ending this conversation")
     session.refresh(neg, ["messages", "offers"])
     offer = conv.current_offer(neg)
+    offer = f"{offer:,}" if offer is not None else None
     status = conv.status_of(neg)
     outcome = {"agreed": f"agreed at ${offer}", "ended": "ended without a deal", "declined": "declined by the creator",
                "no_deal": "ended by us without a deal", "escalated": "handed to a person"}.get(status, status)
