@@ -190,6 +190,16 @@ def test_lenient_values(compat_client, database_url, tenant):
                             "deliverables": "1 reel"}})
     assert with_details.status_code == 200 and with_details.json["negotiationStrategy"]["maxBudget"] == 2500
     assert "Chai Co" in with_details.json["body"] and "Masala mix" in with_details.json["body"]
+    card = {"name": "Lena Fox", "category": "Fitness", "content_type": "Reels & Posts", "platform": "Instagram",
+            "followers": 42000, "engagement": 5.12, "rate_inr": 62000, "age": "N/A", "gender": "N/A",
+            "contact": {"email": None, "phone": None}, "dealDetails": list(DEAL)}  # a search card, spread in
+    from_card = compat_client.post("/negotiate", json={"userPrompt": "hi", "influencerData": card})
+    assert from_card.status_code == 200, from_card.json
+    with session_scope(database_url) as s:
+        lena = s.scalars(select(Influencer).where(Influencer.org_id == tenant.org_id,
+                                                  Influencer.name == "Lena Fox")).one()
+        assert (lena.niches, lena.gender, lena.birth_year, lena.platforms[0].engagement_rate) == (
+            ["fitness"], None, None, 5.12)
     no_price = compat_client.post("/negotiate", json={"influencerData": {"name": "Unpriced Creator"}})
     assert no_price.status_code == 200  # a market estimate of the package stands in for budget and rate
     assert no_price.json["negotiationStrategy"]["maxBudget"] > no_price.json["negotiationStrategy"]["targetBudget"]
@@ -200,6 +210,8 @@ def test_errors_are_strings_naming_the_fields(compat_client, other_tenant, datab
         ({"influencerData": {"followers": 10}}, "influencerData.name"),
         (negotiate_body(followers="lots"), "influencerData.followers"),
         (negotiate_body(engagement_rate="high"), "influencerData.engagement_rate"),
+        (negotiate_body(followers=-5), "influencerData.followers"),
+        (negotiate_body(rate="₹-100"), "influencerData.rate"),
         (negotiate_body(platform="Myspace"), "influencerData.platform"),
         ({"influencerData": frontend_influencer(dealDetails=["Budget: a lot"])}, "influencerData.dealDetails.0"),
     ]

@@ -108,8 +108,8 @@ def _location(value: Any) -> str | None:
     return str(value).strip()
 
 
-Count = Annotated[int | None, BeforeValidator(_count), Field(ge=0, le=10_000_000_000)]
-Percent = Annotated[float | None, BeforeValidator(_percent), Field(ge=0, le=100_000)]
+Count = Annotated[Annotated[int, Field(ge=0, le=10_000_000_000)] | None, BeforeValidator(_count)]
+Percent = Annotated[Annotated[float, Field(ge=0, le=100_000)] | None, BeforeValidator(_percent)]
 UsdFromInr = Annotated[Decimal | None, BeforeValidator(_usd("INR"))]
 UsdFromUsd = Annotated[Decimal | None, BeforeValidator(_usd("USD"))]
 Strings = Annotated[list[str] | None, BeforeValidator(_strings)]
