@@ -308,3 +308,20 @@ def test_a_known_creator_is_found_not_duplicated(compat_client, tenant, database
         assert neg.influencer_id == sarah_id and inf.email == "sarah@example.com"
         assert {r.deliverable: r.amount_usd for r in inf.rates}["post"] == Decimal("2500.00")  # stored rate kept
     assert "Unsubscribe: https://" in r.json["body"]  # a creator with an address gets a working link
+
+
+@pytest.mark.parametrize("payload", [
+    {"influencerData": "Aarav"}, {"influencerData": None}, [], "x", {"influencerData": {"name": ""}},
+    {"influencerData": frontend_influencer(dealDetails={"Budget": "$5,000"})},
+    {"influencerData": frontend_influencer(languages=7, location=["Mumbai"], followers=True)},
+    {"influencerData": frontend_influencer(rate="5000 zorkmids", followers="1e400", engagement_rate="∞")},
+    {"influencerData": frontend_influencer(dealDetails=["Budget: $999999999999", "Deliverables: "])},
+    {"influencerData": frontend_influencer(name="x" * 300, contact="me@x.com", gender=5, age=-3)},
+])
+def test_odd_bodies_are_4xx_strings_never_500(compat_client, payload):
+    r = compat_client.post("/negotiate", json=payload)
+    assert r.status_code < 500 and (r.status_code == 200 or isinstance(r.json["error"], str)), r.json
+    turn = compat_client.post("/negotiate-conversation", json={"conversationId": str(uuid.uuid4()),
+                                                               "userMessage": "hi", **(payload if isinstance(
+                                                                   payload, dict) else {})})
+    assert turn.status_code < 500 and (turn.status_code == 200 or isinstance(turn.json["error"], str)), turn.json
