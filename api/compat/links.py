@@ -66,14 +66,19 @@ def reclaim(session: Session, link: CompatLink) -> CompatLink:
 
 def retrying(session: Session, attempt: Callable[[], T], what: str = "this request") -> T:
     """Run `attempt` (which commits) until no unique-constraint race or lost claim gets in its way."""
+    unavailable = False
     for n in range(ATTEMPTS):
         try:
             return attempt()
         except (IntegrityError, LostClaim) as exc:
             session.rollback()
+            unavailable = False
             log.info("compat: %s raced another request (attempt %d): %s", what, n + 1, type(exc).__name__)
-        except OperationalError as exc:  # SQLite's writer lock held past its timeout, a PostgreSQL deadlock
+        except OperationalError as exc:  # SQLite's writer lock held past its timeout, a deadlock, a lost server
             session.rollback()
+            unavailable = True
             log.warning("compat: %s could not get the database (attempt %d): %s", what, n + 1, exc.orig)
         time.sleep(random.uniform(0.005, 0.03) * (n + 1))
+    if unavailable:
+        raise ApiError(503, "the database is busy or unavailable; try again in a moment")
     raise ApiError(409, f"{what} collided with simultaneous requests; send it again")
