@@ -325,3 +325,15 @@ def test_odd_bodies_are_4xx_strings_never_500(compat_client, payload):
                                                                "userMessage": "hi", **(payload if isinstance(
                                                                    payload, dict) else {})})
     assert turn.status_code < 500 and (turn.status_code == 200 or isinstance(turn.json["error"], str)), turn.json
+
+
+def test_a_dialog_budget_prices_one_creator_and_leaves_the_campaign_total(compat_client, tenant, database_url):
+    with session_scope(database_url) as s:
+        s.add(Campaign(org_id=tenant.org_id, name="Summer Glow Launch", brand="GlowUp", status="active",
+                       budget_total_usd=Decimal("50000"), deliverables=["1 reel"]))
+    r = compat_client.post("/negotiate", json=negotiate_body(name="Anaya Singh"))
+    assert r.status_code == 200 and r.json["negotiationStrategy"]["maxBudget"] == 5000
+    with session_scope(database_url) as s:
+        campaign = s.scalars(select(Campaign).where(Campaign.org_id == tenant.org_id)).one()
+        assert campaign.budget_total_usd == Decimal("50000.00") and campaign.deliverables == ["2 posts", "1 story"]
+    assert "GlowUp x Anaya" in r.json["subject"]

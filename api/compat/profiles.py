@@ -170,7 +170,7 @@ def find_or_create_campaign(session: Session, org_id: str, deal: dict[str, Any])
     for attr in ("product", "goals", "timeline", "target_audience"):
         if deal.get(attr) and getattr(found, attr) != deal[attr]:
             setattr(found, attr, deal[attr])
-    if deal.get("budget") is not None:
+    if deal.get("budget") is not None and found.budget_total_usd is None:  # a dialog's budget is per creator
         found.budget_total_usd = to_money(deal["budget"])
     deliverables = normalize_deliverables(deal.get("deliverables")) if deal.get("deliverables") else None
     if deliverables:
