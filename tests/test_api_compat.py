@@ -337,3 +337,14 @@ def test_a_dialog_budget_prices_one_creator_and_leaves_the_campaign_total(compat
         campaign = s.scalars(select(Campaign).where(Campaign.org_id == tenant.org_id)).one()
         assert campaign.budget_total_usd == Decimal("50000.00") and campaign.deliverables == ["2 posts", "1 story"]
     assert "GlowUp x Anaya" in r.json["subject"]
+
+
+def test_a_creator_who_unsubscribed_is_not_contacted_again(compat_client, tenant, database_url):
+    from data.models import Suppression
+
+    with session_scope(database_url) as s:
+        s.add(Suppression(org_id=tenant.org_id, email="noor@example.com", reason="unsubscribe"))
+    r = compat_client.post("/negotiate", json=negotiate_body(name="Noor Ali", contact={"email": "Noor@example.com"}))
+    assert r.status_code == 409 and "not to be contacted" in r.json["error"]
+    with session_scope(database_url) as s:
+        assert s.scalar(select(func.count()).select_from(Negotiation).where(Negotiation.org_id == tenant.org_id)) == 0

@@ -27,6 +27,7 @@ from api.compat.requests import CampaignDetails, InfluencerData, merged_deal
 from api.http.errors import ApiError, not_found
 from api.outreach.emails import llm_provider
 from api.outreach.mail_config import mail_config, unsubscribe_link
+from api.outreach.suppression import suppression_for
 from data.models import AuditLog, Campaign, Influencer, Negotiation
 from data.serialize import campaign_to_dict, influencer_to_dict
 from data.types import money_json
@@ -107,6 +108,8 @@ def open_contact(session: Session, org_id: str, data: InfluencerData, deal: dict
                 return neg.id
         link = claim_new(session, org_id, key) if link is None else reclaim(session, link)
         inf = find_or_create_creator(session, org_id, data)
+        if inf.email and suppression_for(session, org_id, inf.email) is not None:
+            raise ApiError(409, f"{inf.name} asked not to be contacted again (or their address bounced)")
         campaign = find_or_create_campaign(session, org_id, deal)
         neg = _open_negotiation(session, org_id, inf, campaign, deal)
         _opening_email(session, neg, inf, campaign)
