@@ -46,12 +46,15 @@ def _schema_ref(spec: APISpec, model: type[BaseModel]) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def answers(responses: dict[int, str], *, errors_as_json: bool = True) -> Any:
-    """Document the statuses a route answers beyond the generic ones (webhooks, HTML pages, 202s)."""
+def answers(responses: dict[int, str], *, errors_as_json: bool = True,
+            error_schema: dict[str, Any] | None = None) -> Any:
+    """Document the statuses a route answers beyond the generic ones (webhooks, HTML pages, 202s), and the shape
+    of its errors when it is not ours (the legacy InfluAI routes answer `{"error": "message"}`)."""
 
     def mark(view: Any) -> Any:
         view.__openapi_responses__ = {**getattr(view, "__openapi_responses__", {}), **responses}
         view.__openapi_json_errors__ = errors_as_json
+        view.__openapi_error_schema__ = error_schema or _ERROR_SCHEMA
         return view
 
     return mark
@@ -96,7 +99,8 @@ def _operation(spec: APISpec, view: Any, method: str, path_params: list[str]) ->
     for code in _error_codes(method, bool(roles), bool(path_params), meta):
         op["responses"][code] = {"description": _ERROR_MEANING[code]}
         if json_errors:
-            op["responses"][code]["content"] = {"application/json": {"schema": _ERROR_SCHEMA}}
+            schema = getattr(view, "__openapi_error_schema__", _ERROR_SCHEMA)
+            op["responses"][code]["content"] = {"application/json": {"schema": schema}}
     for code, why in meta["responses"].items():  # a route's own answers (e.g. 202, a webhook's 401)
         op["responses"].setdefault(str(code), {"description": why})
     return op

@@ -14,8 +14,9 @@ from data.models.base import Base, TimestampMixin, new_id
 
 
 class CompatLink(TimestampMixin, Base):
-    """`key` is "<kind>:<name>": `conversation:<client id>` and `contact:<campaign>:<creator>` point at a
-    negotiation, `campaign:<name>` at a campaign. `target_id` stays empty only inside the claiming transaction."""
+    """`key` is "<kind>:<name>": `conversation:<client id>` and `contact:<sha256 of campaign and creator>` point at
+    a negotiation, `campaign:<sha256 of its name>` at a campaign (api/compat/links.py). `target_id` stays empty
+    only inside the claiming transaction."""
 
     __tablename__ = "compat_links"
     __table_args__ = (UniqueConstraint("org_id", "key"),)
