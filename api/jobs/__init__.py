@@ -46,7 +46,8 @@ celery.conf.update(
     broker_connection_retry_on_startup=True,
     task_ignore_result=True,
     broker_url=get_settings().celery_broker_url,
-    include=["api.outreach.launch", "api.influencers.importing", "api.discovery.tasks", "api.calls.tasks"],
+    include=["api.outreach.launch", "api.influencers.importing", "api.discovery.tasks", "api.calls.tasks",
+             "api.replays.tasks"],
 )
 
 _bound: dict[str, Flask] = {}
