@@ -134,3 +134,39 @@ def test_replay_requests_are_validated_and_scoped_to_the_org(client, tenant, oth
     replay_id = ok.json["replay_id"]
     assert client.get(f"/api/v1/replays/{replay_id}", headers=other_tenant.headers("evaluator")).status_code == 404
     assert client.get(f"/api/v1/replays/{replay_id}", headers=tenant.headers("manager")).status_code == 403
+
+
+def test_messages_stored_before_decisions_were_recorded_still_read(client, tenant, database_url):
+    from sqlalchemy import update
+
+    from data.db import session_scope
+    from data.models import NegotiationMessage
+
+    neg_id = recorded_negotiation(client, tenant)
+    before = _transcript(client, tenant, neg_id).json["turns"]
+    with session_scope(database_url) as s:
+        s.execute(update(NegotiationMessage).where(NegotiationMessage.negotiation_id == neg_id).values(decision=None))
+    after = _transcript(client, tenant, neg_id).json["turns"]
+    for old, new in zip(before, after, strict=True):
+        if old["role"] != "agent":
+            continue
+        assert new["decision"] == {"action": old["decision"]["action"], "offer_usd": old["decision"]["offer_usd"]}
+        assert new["deal_probability"] == old["deal_probability"] and new["gate"] is None
+
+
+def test_replay_reads_queued_then_done_and_running_it_twice_changes_nothing(client, tenant, monkeypatch):
+    from api.replays import tasks, views
+
+    monkeypatch.setattr(views, "dispatch_replay", lambda replay_id: None)
+    neg_id = recorded_negotiation(client, tenant)
+    r = _replay(client, tenant, {"negotiation_ids": [neg_id]})
+    url = f"/api/v1/replays/{r.json['replay_id']}"
+    h = tenant.headers("evaluator")
+    queued = client.get(url, headers=h).json
+    assert queued["status"] == "queued" and queued["progress"] == 0.0 and "transcripts" not in queued
+    with client.application.app_context():
+        tasks.run_replay(r.json["replay_id"])
+        first = client.get(url, headers=h).json
+        tasks.run_replay(r.json["replay_id"])
+    second = client.get(url, headers=h).json
+    assert first["status"] == "done" and first == second
