@@ -170,3 +170,22 @@ def test_replay_reads_queued_then_done_and_running_it_twice_changes_nothing(clie
         tasks.run_replay(r.json["replay_id"])
     second = client.get(url, headers=h).json
     assert first["status"] == "done" and first == second
+
+
+def test_an_elevenlabs_conversation_of_our_call_takes_its_negotiation_setup(client, tenant, other_tenant):
+    import json
+    from pathlib import Path
+
+    neg_id = recorded_negotiation(client, tenant, texts=[])
+    body = json.loads((Path(__file__).parent / "fixtures" / "replay" / "elevenlabs_webhook.json").read_text())
+    body["data"]["conversation_initiation_client_data"]["dynamic_variables"]["negotiation_id"] = neg_id
+    # Without the negotiation (another org) there is no budget: refused, naming the transcript.
+    refused = _replay(client, other_tenant, {"transcript": body})
+    assert refused.status_code == 422 and "--max-usd" in refused.json["error"]["fields"]["transcript"]
+    r = _replay(client, tenant, {"transcript": body})
+    assert r.status_code == 202, r.json
+    assert jobs.wait_idle(timeout=60)
+    report = client.get(f"/api/v1/replays/{r.json['replay_id']}", headers=tenant.headers("evaluator")).json
+    (t,) = report["transcripts"]
+    assert t["source"] == "elevenlabs" and t["setup"]["max_usd"] == 6500
+    assert t["setup"]["deliverables"] == ["1 reel", "3 stories"]

@@ -19,7 +19,7 @@ from evals.replay.overrides import OverrideError
 from evals.replay.readers import read_data
 from evals.replay.readers.plain import read as read_plain
 from evals.replay.report import build_report
-from evals.replay.store import read_negotiations
+from evals.replay.store import read_negotiations, setup_lookup
 from evals.replay.transcript import ReadResult
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def read_sources(s: Session, org_id: str, params: dict[str, Any]) -> ReadResult:
     defaults = params.get("defaults") or None
     if isinstance(transcript, str):
         return read_plain(transcript, "transcript", defaults)
-    return read_data(transcript, "transcript", defaults)
+    return read_data(transcript, "transcript", defaults, lookup=setup_lookup(s, org_id))
 
 
 def _finish(s: Session, replay: Replay, job: Job | None, status: str, error: str | None = None) -> None:

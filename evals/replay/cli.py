@@ -49,6 +49,24 @@ def _from_store(org_name: str, ids: list[str] | None) -> ReadResult:
     return read
 
 
+def _read_file(path: Path, org_name: str | None, defaults: dict[str, Any] | None) -> ReadResult:
+    """A file; with --org, ElevenLabs conversations of our own calls take their negotiation's set-up."""
+    if not org_name:
+        return read_path(path, defaults)
+    from sqlalchemy import select
+
+    from data.db import session_scope
+    from data.models import Organization
+    from data.settings import get_settings
+    from evals.replay.store import setup_lookup
+
+    with session_scope(get_settings().database_url) as s:
+        org = s.scalar(select(Organization).where(Organization.name == org_name))
+        if org is None:
+            raise click.ClickException(f"no organization named {org_name!r} in {get_settings().database_url}")
+        return read_path(path, defaults, setup_lookup(s, org.id))
+
+
 def read_sources(sources: tuple[str, ...], org: str | None, defaults: dict[str, Any] | None) -> ReadResult:
     """Files read by their kind; other sources are negotiation ids of `org`; `org` alone is all of its."""
     read = ReadResult()
@@ -56,7 +74,7 @@ def read_sources(sources: tuple[str, ...], org: str | None, defaults: dict[str, 
     for source in sources:
         path = Path(source)
         if path.is_file():
-            read.extend(read_path(path, defaults))
+            read.extend(_read_file(path, org, defaults))
         elif org:
             ids.append(source)
         else:

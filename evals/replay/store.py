@@ -9,7 +9,7 @@ The dict is also what the `ours` reader takes back (`python -m evals replay expo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -110,6 +110,17 @@ def load_transcripts(session: Session, org_id: str, negotiation_ids: list[str] |
         rows.sort(key=lambda n: order[n.id])
     notes = annotations_for(session, org_id, [n.id for n in rows])
     return [transcript_dict(n, notes.get(n.id, [])) for n in rows]
+
+
+def setup_lookup(session: Session, org_id: str) -> Callable[[str], dict[str, Any] | None]:
+    """negotiation id → its set-up, for ElevenLabs conversations of our own calls (they name the negotiation)."""
+
+    def find(negotiation_id: str) -> dict[str, Any] | None:
+        neg = session.scalar(select(Negotiation).where(Negotiation.id == negotiation_id,
+                                                       Negotiation.org_id == org_id))
+        return None if neg is None else _setup(neg)
+
+    return find
 
 
 def read_negotiations(session: Session, org_id: str, negotiation_ids: list[str] | None = None) -> ReadResult:
