@@ -189,3 +189,23 @@ def test_an_elevenlabs_conversation_of_our_call_takes_its_negotiation_setup(clie
     (t,) = report["transcripts"]
     assert t["source"] == "elevenlabs" and t["setup"]["max_usd"] == 6500
     assert t["setup"]["deliverables"] == ["1 reel", "3 stories"]
+
+
+def test_a_broken_job_queue_is_a_503_and_the_replay_is_marked_failed(client, tenant, monkeypatch):
+    from api.replays import views
+
+    def down(replay_id):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(views, "dispatch_replay", down)
+    neg_id = recorded_negotiation(client, tenant, texts=[])
+    r = _replay(client, tenant, {"negotiation_ids": [neg_id]})
+    assert r.status_code == 503 and r.json["error"]["code"] == "unavailable"
+    from sqlalchemy import select
+
+    from data.db import session_scope
+    from data.models import Replay
+
+    with session_scope(client.application.extensions["settings"].database_url) as s:
+        (replay,) = s.scalars(select(Replay).where(Replay.org_id == tenant.org_id))
+        assert replay.status == "failed" and replay.error == "the job queue is unavailable"

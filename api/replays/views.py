@@ -5,6 +5,7 @@ Only the evaluator role (and admin) may use them; another organization's ids are
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any, Literal
 
 from flask import Blueprint
@@ -26,6 +27,7 @@ from evals.replay.overrides import OverrideError, policy_config
 from evals.replay.store import annotations_for, transcript_dict
 
 bp = Blueprint("replays", __name__, url_prefix="/api/v1")
+log = logging.getLogger(__name__)
 
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 MAX_NEGOTIATIONS = 1000
@@ -166,7 +168,15 @@ def create_replay(body: ReplayIn) -> tuple[dict[str, Any], int]:
     job.params = {**job.params, "replay_id": replay.id}
     audit(session, "create", "replay", replay.id, {"sources": len(params["sources"])})
     session.commit()
-    dispatch_replay(replay.id)
+    try:
+        dispatch_replay(replay.id)
+    except Exception:  # the broker is down: say so, and leave no replay waiting forever
+        log.exception("could not queue replay %s", replay.id)
+        replay.status = job.status = JobStatus.FAILED
+        replay.error = "the job queue is unavailable"
+        job.errors = [{"row": None, "message": replay.error}]
+        session.commit()
+        raise ApiError(503, "the job queue is unavailable; try again shortly", code="unavailable") from None
     return {"job_id": job.id, "replay_id": replay.id, "status": JobStatus.QUEUED.value}, 202
 
 
