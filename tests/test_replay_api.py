@@ -39,7 +39,8 @@ def test_transcript_has_every_turn_with_what_was_understood_and_decided(client, 
     assert agents[0]["decision"]["act"] == "opening"
     second = agents[2]["decision"]["numbers"]
     assert second["creator_ask_usd"] == 6000 and second["previous_offer_usd"] is not None
-    assert t["setup"]["max_usd"] in ("6500", "6500.00", 6500) and t["status"] == "agreed"
+    assert t["setup"]["max_usd"] == 6500 and t["setup"]["target_usd"] == 5000 and t["status"] == "agreed"
+    assert t["setup"]["deliverables"] == ["1 reel", "3 stories"] and isinstance(t["setup"]["engagement_rate"], float)
 
 
 def test_transcript_is_for_evaluators_of_the_same_org(client, tenant, other_tenant):

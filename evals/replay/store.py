@@ -10,6 +10,7 @@ The dict is also what the `ours` reader takes back (`python -m evals replay expo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -26,12 +27,21 @@ _SETUP_KEYS = ("target_usd", "max_usd", "deliverables", "usage_rights", "platfor
                "sender_name", "exclusivity", "seed")
 
 
+def _usd(value: Any) -> int | float:
+    return money_json(Decimal(str(value)))
+
+
 def _setup(neg: Negotiation) -> dict[str, Any]:
+    """The set-up the negotiation started from (money as plain USD numbers, CONTRACT §2)."""
     stored = (neg.state or {}).get("setup") or {}
     setup = {k: stored[k] for k in _SETUP_KEYS if stored.get(k) is not None}
-    setup.setdefault("target_usd", str(neg.target_usd))
-    setup.setdefault("max_usd", str(neg.max_usd))
+    setup["target_usd"] = _usd(setup.get("target_usd", neg.target_usd))
+    setup["max_usd"] = _usd(setup.get("max_usd", neg.max_usd))
     setup.setdefault("deliverables", list(neg.deliverables or []))
+    if "listed_rates_usd" in setup:
+        setup["listed_rates_usd"] = {k: _usd(v) for k, v in setup["listed_rates_usd"].items()}
+    if "engagement_rate" in setup:
+        setup["engagement_rate"] = float(setup["engagement_rate"])
     return setup
 
 
