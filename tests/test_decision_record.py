@@ -49,3 +49,12 @@ def test_the_numbers_follow_the_negotiation() -> None:
     # Two asks of 3,000 then 2,600: the floor they head to is below the last ask.
     assert numbers["predicted_floor_usd"] is not None and numbers["predicted_floor_usd"] < 2600
     assert numbers["boulware_deadline"] >= 2
+
+
+def test_a_policy_without_those_helpers_still_records_the_decision(monkeypatch) -> None:
+    from agent.negotiation import policy
+
+    monkeypatch.delattr(policy, "predicted_floor")
+    state = _state()
+    record = decision_record(Decision(action="ask"), state, state, act="opening")
+    assert record["numbers"] == {} and record["action"] == "ask" and record["gate"]["passed"] is True

@@ -9,13 +9,16 @@ the concession from the previous offer, the round against the Boulware deadline)
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from typing import Any
 
-from agent.negotiation.policy import deadline, package, predicted_floor
+from agent.negotiation import policy
 from agent.negotiation.state_machine import NegotiationState
 from agent.negotiation.types import Decision
 from data.types import money_json
+
+log = logging.getLogger(__name__)
 
 
 def _usd(value: Decimal | None) -> int | float | None:
@@ -25,7 +28,7 @@ def _usd(value: Decimal | None) -> int | float | None:
 def numbers(decision: Decision, before: NegotiationState, after: NegotiationState) -> dict[str, Any]:
     """The figures behind a decision, from the state it was taken in and the state it left."""
     deliverables = decision.deliverables or after.deliverables
-    ceiling = package(after, list(deliverables), decision.usage_rights or after.usage_rights).ceiling
+    ceiling = policy.package(after, list(deliverables), decision.usage_rights or after.usage_rights).ceiling
     previous = before.agent_offers[-1] if before.agent_offers else None
     concession = None
     if previous is not None and decision.offer_usd is not None:
@@ -33,10 +36,10 @@ def numbers(decision: Decision, before: NegotiationState, after: NegotiationStat
     return {
         "max_usd": _usd(after.max_usd), "target_usd": _usd(after.target_usd),
         "package_ceiling_usd": _usd(ceiling), "fair_price_usd": _usd(after.fair_price_usd),
-        "predicted_floor_usd": _usd(predicted_floor(list(after.creator_asks))),
+        "predicted_floor_usd": _usd(policy.predicted_floor(list(after.creator_asks))),
         "creator_ask_usd": _usd(after.creator_asks[-1]) if after.creator_asks else None,
         "previous_offer_usd": _usd(previous), "concession_usd": _usd(concession),
-        "round": after.round, "boulware_deadline": deadline(after), "phase": after.phase,
+        "round": after.round, "boulware_deadline": policy.deadline(after), "phase": after.phase,
     }
 
 
@@ -44,5 +47,11 @@ def decision_record(decision: Decision, before: NegotiationState, after: Negotia
                     wording_source: str = "template", gate_problems: list[str] | None = None) -> dict[str, Any]:
     """The JSON stored on the agent's message (`NegotiationMessage.decision`)."""
     problems = list(gate_problems or [])
+    try:
+        figures = numbers(decision, before, after)
+    except (AttributeError, TypeError, ValueError, ArithmeticError):
+        # The record explains a turn; it must never stop one (the policy's helpers may change shape).
+        log.warning("decision numbers unavailable for this turn", exc_info=True)
+        figures = {}
     return {**decision.model_dump(mode="json"), "act": act, "wording_source": wording_source,
-            "gate": {"passed": not problems, "problems": problems}, "numbers": numbers(decision, before, after)}
+            "gate": {"passed": not problems, "problems": problems}, "numbers": figures}
