@@ -1,4 +1,5 @@
-"""`python -m bench [all|search|launch|deal]`: `make bench` runs `all` (search at 10k and 100k, launch, deal)."""
+"""`python -m bench [all|search|launch|deal|replay|voice]`: `make bench` runs `all` (search at 10k and 100k,
+launch, deal)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     launch = sub.add_parser("launch", help="campaign launch throughput over SMTP vs a raw SMTP send loop")
     launch.add_argument("--count", type=int, default=200)
     launch.add_argument("--database-url", default=None, help="default: SQLite in a temp dir")
+    rp = sub.add_parser("replay", help="replay of 1,000 CraigslistBargain dialogues vs the bare take_turn loop")
+    rp.add_argument("--count", type=int, default=1000)
+    rp.add_argument("--reps", type=int, default=2, help="timed passes per side (best kept)")
     sub.add_parser("voice", help="custom-LLM time to first byte / last chunk over 200 turns vs an SSE echo")
     s = sub.add_parser("search", help="search latency, recall@10, build rate and memory vs a chroma-where baseline")
     s.add_argument("--sizes", default="10000,100000", help="comma-separated profile counts (default 10000,100000)")
@@ -40,6 +44,12 @@ def main(argv: list[str] | None = None) -> int:
         return voice_main()
     if args.command == "launch":
         return _launch(args.count, args.database_url)
+    if args.command == "replay":
+        from bench.replay_bench import run as replay_run
+
+        result = replay_run(args.count, args.reps)
+        _report("replay", result)
+        return 0 if result["ratio_turns_per_s"] >= result["target_ratio"] else 1
     if args.command == "deal":
         from bench.deal_bench import run
 

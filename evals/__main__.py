@@ -11,6 +11,7 @@ COMMANDS = {
     "understanding-accuracy": "evals.understanding_accuracy",
     "simulate": "evals.simulate",
     "replay": "evals.replay.cli",
+    "stories": "evals.replay.stories_cli",
 }
 
 
@@ -26,7 +27,7 @@ class _LazyGroup(click.Group):
         return importlib.import_module(COMMANDS[name]).command
 
 
-cli = _LazyGroup(help="Evaluate the agent: query parsing, message understanding, negotiation simulation.")
+cli = _LazyGroup(help="Evaluate the agent: query parsing, message understanding, simulation, replay, stories.")
 
 if __name__ == "__main__":
     cli(prog_name="python -m evals")

@@ -103,3 +103,25 @@ def members(database_url: str, campaign_id: str) -> dict[str, CampaignMember]:
     with session_scope(database_url) as s:
         return {m.influencer_id: m for m in s.scalars(
             select(CampaignMember).where(CampaignMember.campaign_id == campaign_id))}
+
+
+DIALOGUE = ["Thanks! My rate for this package is $7,500", "Could you do 6k if I add a story?", "Deal."]
+
+
+def recorded_negotiation(client: Any, tenant: Any, texts: list[str] | None = None, n: int = 1,
+                         **overrides: Any) -> str:
+    """A negotiation started and talked through over the API (manager key); its id."""
+    inf = client.post("/api/v1/influencers", json=creator(n), headers=tenant.headers("marketer"))
+    assert inf.status_code == 201, inf.json
+    camp = client.post("/api/v1/campaigns", json=CAMPAIGN, headers=tenant.headers("manager"))
+    assert camp.status_code == 201, camp.json
+    body = {"campaign_id": camp.json["id"], "influencer_id": inf.json["id"], "channel": "email",
+            "target_usd": 5000, "max_usd": 6500, "deliverables": ["1 reel", "3 stories"],
+            "usage_rights": "6 months organic", **overrides}
+    neg = client.post("/api/v1/negotiations", json=body, headers=tenant.headers("manager"))
+    assert neg.status_code == 201, neg.json
+    for text in DIALOGUE if texts is None else texts:
+        r = client.post(f"/api/v1/negotiations/{neg.json['id']}/messages", json={"text": text},
+                        headers=tenant.headers("manager"))
+        assert r.status_code in (200, 409), r.json
+    return neg.json["id"]

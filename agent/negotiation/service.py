@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from agent.deal_probability.agent_dialogues import dialogue_row
 from agent.deal_probability.features import Turn
 from agent.llm import LLMProvider
+from agent.negotiation.decision_record import decision_record
 from agent.negotiation.engine import NegotiationClosed, NegotiationSetup, NegotiationState, open_negotiation, take_turn
 from agent.negotiation.types import Understanding
 from data.influencers import tier_for
@@ -162,12 +163,15 @@ def start(session: Session, *, org_id: str, campaign: Campaign | None, influence
     _sync_columns(neg, state)
     session.add(neg)
     session.flush()
-    session.add(NegotiationMessage(negotiation_id=neg.id, seq=1, role="agent", channel=channel, text=text,
-                                   action=decision.action.value, at=moment))
+    opening = NegotiationMessage(negotiation_id=neg.id, seq=1, role="agent", channel=channel, text=text,
+                                 action=decision.action.value, at=moment,
+                                 decision=decision_record(decision, state, state, act="opening"))
+    session.add(opening)
     if decision.offer_usd is not None:
         session.add(Offer(negotiation_id=neg.id, seq=1, role="agent", amount_usd=decision.offer_usd,
                           deliverables=list(decision.deliverables or state.deliverables), at=moment))
     _record_probability(session, neg, moment)
+    opening.decision = {**(opening.decision or {}), "deal_probability": neg.deal_probability}
     return neg
 
 
@@ -217,8 +221,11 @@ def take_message(session: Session, neg: Negotiation, text: str, *, channel: str 
     if result.understanding.price_usd is not None:
         session.add(Offer(negotiation_id=neg.id, seq=seq, role="influencer", amount_usd=result.understanding.price_usd,
                           deliverables=list(result.understanding.deliverables or state.deliverables), at=moment))
+    record = decision_record(result.decision, state, result.new_state, act=result.act,
+                             wording_source=result.wording_source, gate_problems=result.gate_problems)
     reply = NegotiationMessage(negotiation_id=neg.id, seq=seq + 1, role="agent", channel=channel,
-                               text=result.reply_text, action=result.decision.action.value, at=moment)
+                               text=result.reply_text, action=result.decision.action.value, at=moment,
+                               decision=record)
     session.add(reply)
     if result.decision.offer_usd is not None:
         session.add(Offer(negotiation_id=neg.id, seq=seq + 1, role="agent", amount_usd=result.decision.offer_usd,
@@ -226,6 +233,7 @@ def take_message(session: Session, neg: Negotiation, text: str, *, channel: str 
                           at=moment))
     _sync_columns(neg, result.new_state)
     _record_probability(session, neg, moment)
+    reply.decision = {**record, "deal_probability": neg.deal_probability}
     return TurnOutcome(negotiation=neg, reply=reply, understood=understood,
                        sentiment=result.understanding.sentiment, replayed=False)
 

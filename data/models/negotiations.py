@@ -61,6 +61,8 @@ class NegotiationMessage(Base):
     text: Mapped[str] = mapped_column(Text)
     action: Mapped[str | None] = mapped_column(String(20))
     understood: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """On an agent message: what the policy decided and why (agent.negotiation.decision_record)."""
     dedupe_key: Mapped[str | None] = mapped_column(String(300))
     at: Mapped[datetime] = mapped_column(default=utcnow)
 

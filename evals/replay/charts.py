@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False})
 
@@ -63,6 +64,7 @@ def offers_chart(transcript: dict[str, Any]) -> str:
     ax.set_ylabel("USD")
     ax.set_title("Offers over the turns")
     ax.set_xlim(0.5, max(1, len(transcript["turns"])) + 0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="best", fontsize=7, frameon=False)
     return _svg(fig)
 
@@ -76,6 +78,7 @@ def probability_chart(transcript: dict[str, Any]) -> str:
         if xs:
             ax.plot(xs, ys, style, color=_COLORS[key], label=label, linewidth=1.6, markersize=5)
     ax.set_ylim(0, 1)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("creator turn")
     ax.set_ylabel("P(deal)")
     ax.set_title("Deal probability over the turns")

@@ -11,7 +11,7 @@ than the one the replayed agent made, so everything after the first divergence i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -89,7 +89,9 @@ def engine_setup(setup: Setup, seed: int = 0) -> NegotiationSetup:
         target_usd=setup.target_usd, max_usd=setup.max_usd, deliverables=list(setup.deliverables),
         usage_rights=setup.usage_rights, platform=setup.platform, followers=setup.followers,
         engagement_rate=setup.engagement_rate, listed_rates_usd=dict(setup.listed_rates_usd), brand=setup.brand,
-        creator_name=setup.creator_name, max_rounds=setup.max_rounds, language=setup.language, seed=seed,
+        creator_name=setup.creator_name, max_rounds=setup.max_rounds, language=setup.language,
+        seed=setup.seed if setup.seed is not None else seed, tier=setup.tier, campaign=setup.campaign,
+        product=setup.product, sender_name=setup.sender_name, exclusivity=setup.exclusivity,
     )
 
 
@@ -206,8 +208,10 @@ def _queue_points(out: TranscriptReplay, replay_trace: list[tuple[str, Any]], sc
 
 
 def replay_all(transcripts: Iterable[Transcript], config: PolicyConfig | None = None,
-               scorer: Scorer | None = None) -> list[TranscriptReplay]:
-    """Replay a set; a transcript the engine cannot take is reported on its own replay, the rest go on."""
+               scorer: Scorer | None = None,
+               on_progress: Callable[[int], None] | None = None) -> list[TranscriptReplay]:
+    """Replay a set; a transcript the engine cannot take is reported on its own replay, the rest go on.
+    `on_progress(done)` is called after each transcript (the API's replay jobs report progress with it)."""
     scorer = scorer if scorer is not None else Scorer()
     out: list[TranscriptReplay] = []
     for transcript in transcripts:
@@ -216,6 +220,8 @@ def replay_all(transcripts: Iterable[Transcript], config: PolicyConfig | None = 
         except (ValueError, ArithmeticError) as exc:
             out.append(TranscriptReplay(transcript=transcript, opening=None, turns=[], replayed_status="error",
                                         replayed_price=None, first_divergence=None, error=str(exc)))
+        if on_progress is not None:
+            on_progress(len(out))
     scorer.score()
     for replay in out:
         for turn in replay.turns:

@@ -6,7 +6,7 @@ plain USD number (README "Conventions"), every turn carries what was recorded an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -78,7 +78,8 @@ def report_dict(replays: list[TranscriptReplay], errors: Iterable[ReadError] = (
 
 
 def build_report(transcripts: list[Transcript], errors: Iterable[ReadError] = (),
-                 policy: Mapping[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+                 policy: Mapping[str, Any] | None = None, *, on_progress: Callable[[int], None] | None = None,
+                 **kwargs: Any) -> dict[str, Any]:
     """Replay the transcripts under the policy overrides and lay the report out (raises OverrideError)."""
     config = policy_config(policy)
-    return report_dict(replay_all(transcripts, config), errors, policy, **kwargs)
+    return report_dict(replay_all(transcripts, config, on_progress=on_progress), errors, policy, **kwargs)

@@ -76,6 +76,13 @@ class Setup(BaseModel):
     """False where the recorded buyer's budget was soft (CraigslistBargain's target)."""
     creator_floor_usd: UsdAmount | None = None
     """The creator's reservation price when the source records it (for the surplus share)."""
+    tier: str | None = None
+    campaign: str = ""
+    product: str | None = None
+    sender_name: str | None = None
+    exclusivity: str | None = None
+    seed: int | None = None
+    """Our own negotiations record these too, so their replay starts from exactly the recorded set-up."""
 
     @field_validator("target_usd", "max_usd")
     @classmethod

@@ -1,0 +1,1 @@
+"""Transcript replay and evaluation for evaluators (README "Evaluation"): transcripts, annotations, replay jobs."""
