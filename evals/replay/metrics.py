@@ -4,7 +4,9 @@
 - price_vs_ceiling: mean agreed price / max_usd.
 - surplus_share: mean (max_usd − price) / (max_usd − creator floor) over agreements with a floor below the
   ceiling; the floor is the creator's recorded reservation price, else the lowest price they named or agreed
-  to in the recording (an upper bound of it).
+  to in the recording (an upper bound of it). A replayed "agreement" under that floor is an artefact of
+  divergence (the creator's recorded yes answered a higher offer), so it is counted in `below_floor` and kept
+  out of the share, which therefore stays within [0, 1].
 - violations: agent offers or acceptances above max_usd (and transcripts with one).
 - gate_failures: agent turns whose text the gate rejected (None where the source recorded no verdict).
 - deal probability: ROC AUC and Brier score (scikit-learn) of every scored point against that side's outcome;
@@ -54,6 +56,7 @@ def _side(replays: list[TranscriptReplay], side: str) -> dict[str, Any]:
     agreed = 0
     ratios: list[float] = []
     shares: list[float] = []
+    below_floor = 0
     violations = 0
     violating = 0
     gate_failures = 0
@@ -71,7 +74,11 @@ def _side(replays: list[TranscriptReplay], side: str) -> dict[str, Any]:
                 ratios.append(float(price / t.setup.max_usd))
                 floor = creator_floor(t)
                 if floor is not None and t.setup.max_usd > floor:
-                    shares.append(float((t.setup.max_usd - price) / (t.setup.max_usd - floor)))
+                    if price < floor:
+                        below_floor += 1
+                    else:
+                        shares.append(float((t.setup.max_usd - min(price, t.setup.max_usd))
+                                            / (t.setup.max_usd - floor)))
         offers = _offers(r, side)
         over = sum(1 for o in offers if o > t.setup.max_usd)
         violations += over
@@ -87,6 +94,7 @@ def _side(replays: list[TranscriptReplay], side: str) -> dict[str, Any]:
         "transcripts": len(replays), "outcome_known": known,
         "agreement": round(agreed / known, 4) if known else None, "agreed": agreed,
         "price_vs_ceiling": _mean(ratios), "surplus_share": _mean(shares), "surplus_share_n": len(shares),
+        "below_floor": below_floor,
         "violations": violations, "transcripts_with_violation": violating,
         "gate_failures": gate_failures if gate_recorded else None,
         **_probability_metrics(points),

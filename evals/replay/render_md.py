@@ -47,6 +47,7 @@ def metric_rows(metrics: dict[str, Any]) -> list[list[str]]:
         ["price vs ceiling", _num(rec["price_vs_ceiling"]), _num(rep["price_vs_ceiling"])],
         ["surplus share", f"{_num(rec['surplus_share'])} (n={rec['surplus_share_n']})",
          f"{_num(rep['surplus_share'])} (n={rep['surplus_share_n']})"],
+        ["agreed under the creator's floor", str(rec.get("below_floor", 0)), str(rep.get("below_floor", 0))],
         ["budget violations", violations(rec), violations(rep)],
         ["gate failures", _num(rec["gate_failures"]), _num(rep["gate_failures"])],
         ["deal-probability AUC", auc(rec), auc(rep)],
