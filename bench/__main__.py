@@ -1,4 +1,4 @@
-"""`python -m bench [all|search|launch|deal]`: `make bench` runs `all` (search at 10k and 100k, launch, deal)."""
+"""`python -m bench [all|search|launch|deal|voice|multiworker]`: `make bench` runs `all` (search, launch, deal)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ def main(argv: list[str] | None = None) -> int:
     launch = sub.add_parser("launch", help="campaign launch throughput over SMTP vs a raw SMTP send loop")
     launch.add_argument("--count", type=int, default=200)
     launch.add_argument("--database-url", default=None, help="default: SQLite in a temp dir")
+    mw = sub.add_parser("multiworker", help="search while creating profiles on a real multi-worker server (issue 10)")
+    mw.add_argument("--workers", type=int, default=3)
+    mw.add_argument("--creates", type=int, default=48)
     sub.add_parser("voice", help="custom-LLM time to first byte / last chunk over 200 turns vs an SSE echo")
     s = sub.add_parser("search", help="search latency, recall@10, build rate and memory vs a chroma-where baseline")
     s.add_argument("--sizes", default="10000,100000", help="comma-separated profile counts (default 10000,100000)")
@@ -34,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     if args.command in (None, "all"):
         return main(["search"]) or main(["launch"]) or main(["deal"])
+    if args.command == "multiworker":
+        from bench.multiworker import run as multiworker_run
+
+        return _report("multiworker", multiworker_run(workers=args.workers, creates=args.creates))
     if args.command == "voice":
         from bench.voice_bench import main as voice_main
 
