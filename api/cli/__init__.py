@@ -193,6 +193,18 @@ def bootstrap_demo(count: int) -> None:
     click.echo(plain)
 
 
+def serving_overrides(host: str, port: int) -> dict[str, str]:
+    """Without PUBLIC_BASE_URL, email links point at the address being served (`make run` with any PORT)."""
+    from data.settings import get_settings
+
+    if get_settings().public_base_url:
+        return {}
+    public_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in public_host:
+        public_host = f"[{public_host}]"
+    return {"PUBLIC_BASE_URL": f"http://{public_host}:{port}"}
+
+
 @cli.command(help="Serve the API with a production WSGI server (gunicorn).")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, envvar="PORT", type=int)
@@ -211,7 +223,7 @@ def serve(host: str, port: int, workers: int) -> None:
             self.cfg.set("accesslog", "-")
 
         def load(self):
-            return create_app()
+            return create_app(serving_overrides(host, port))
 
     click.echo(f"serving on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     _Server().run()
