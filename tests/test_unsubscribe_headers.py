@@ -104,7 +104,8 @@ def test_launched_email_carries_usable_unsubscribe_headers(smtp, tenant, databas
 
 def test_url_and_mailto_fold_after_the_comma_only() -> None:
     email = OutgoingEmail(to="sarah@example.com", from_name="Ana Lumière", from_addr="ana@lumiere.example",
-                          subject="Une collaboration à deux ? " * 6, text="hi", html="<p>hi</p>", message_id="<a.1@lumiere>",
+                          subject="Une collaboration à deux ? " * 6, text="hi", html="<p>hi</p>",
+                          message_id="<a.1@lumiere>",
                           unsubscribe_url=f"{LONG_BASE}/u/{'t' * 120}",
                           unsubscribe_mailto="unsubscribe+tok123@lumiere.example")
     raw = build_mime(email).as_bytes()
