@@ -1,5 +1,8 @@
 """profile_vectors: embeddings in SQL, read by every process's search snapshot (issue 10)
 
+Existing profiles have no row here until they are re-embedded: run `python -m api reindex` after
+upgrading (`make run` does it for the demo organization).
+
 Revision ID: e8a1f3b2c4d6
 Revises: d7e4a2c9b1f3
 Create Date: 2026-12-02 18:10:00
