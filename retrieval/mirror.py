@@ -104,6 +104,30 @@ def catch_up(session: Session, *, force: bool = False) -> int:
         return 0
 
 
+_running = threading.Event()
+
+
+def catch_up_soon(session: Session) -> None:
+    """`catch_up` on a background thread with a session of its own, when due: a request never waits for the
+    copy (the first one after a start can be the whole organization)."""
+    if not embedded() or _running.is_set() or not owns_folder():
+        return
+    state = _state.get(str(_watermark_file(session)))
+    if state and time.monotonic() - float(state["checked"]) < get_settings().retrieval_refresh_ms / 1000.0:
+        return
+    bind = session.get_bind()
+    _running.set()
+
+    def run() -> None:
+        try:
+            with Session(bind=bind) as own:
+                catch_up(own)
+        finally:
+            _running.clear()
+
+    threading.Thread(target=run, name="chroma-mirror", daemon=True).start()
+
+
 def _catch_up(session: Session, index: VectorIndex, force: bool) -> int:
     marker = _watermark_file(session)
     settings = get_settings()

@@ -68,7 +68,7 @@ def search(
                 break
             for influencer_id in gone:  # deleted by another process since the last row-count check
                 snap.remove(influencer_id)
-    mirror.catch_up(session)  # the embedded Chroma folder's owner copies other processes' writes (when due)
+    mirror.catch_up_soon(session)  # the embedded Chroma folder's owner copies other processes' writes
     return outcome
 
 
