@@ -171,6 +171,19 @@ def _read_watermark(marker: Path) -> datetime | None:
     return None
 
 
+def _forget_after_fork() -> None:
+    """A forked child (Celery prefork, gunicorn with preload) shares the parent's lock but must not act as the
+    owner: only the process that took the lock writes the folder."""
+    for handle in _held.values():
+        with contextlib.suppress(OSError):
+            handle.close()
+    _held.clear()
+    _state.clear()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
+
+
 def release() -> None:
     """Give up the folder lock (tests; a process that ends releases it anyway)."""
     with _lock:

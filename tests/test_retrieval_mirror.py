@@ -122,3 +122,17 @@ def test_search_answers_503_before_any_snapshot_exists(client, tenant, monkeypat
     monkeypatch.setattr(snapshot, "build", broken)
     answer = client.post("/api/v1/search", json={"query": "beauty creators"}, headers=tenant.headers("marketer"))
     assert answer.status_code == 503 and answer.json["error"]["code"] == "unavailable"
+
+
+def test_a_forked_child_is_not_the_owner(env: dict[str, Any]) -> None:
+    import os
+
+    assert mirror.owns_folder()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report whether it believes it owns the folder, then leave at once
+        os.write(write, b"1" if mirror.owns_folder() else b"0")
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(read, 1) == b"0"
+    assert mirror.owns_folder()  # the parent still does
