@@ -1,5 +1,5 @@
-"""`python -m bench [all|search|launch|deal|replay|voice]`: `make bench` runs `all` (search at 10k and 100k,
-launch, deal)."""
+"""`python -m bench [all|search|launch|deal|replay|voice|multiworker]`: `make bench` runs `all` (search at 10k
+and 100k, launch, deal)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     rp = sub.add_parser("replay", help="replay of 1,000 CraigslistBargain dialogues vs the bare take_turn loop")
     rp.add_argument("--count", type=int, default=1000)
     rp.add_argument("--reps", type=int, default=2, help="timed passes per side (best kept)")
+    mw = sub.add_parser("multiworker", help="search while creating profiles on a real multi-worker server (issue 10)")
+    mw.add_argument("--workers", type=int, default=3)
+    mw.add_argument("--creates", type=int, default=48)
     sub.add_parser("voice", help="custom-LLM time to first byte / last chunk over 200 turns vs an SSE echo")
     s = sub.add_parser("search", help="search latency, recall@10, build rate and memory vs a chroma-where baseline")
     s.add_argument("--sizes", default="10000,100000", help="comma-separated profile counts (default 10000,100000)")
@@ -38,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     if args.command in (None, "all"):
         return main(["search"]) or main(["launch"]) or main(["deal"])
+    if args.command == "multiworker":
+        from bench.multiworker import run as multiworker_run
+
+        return _report("multiworker", multiworker_run(workers=args.workers, creates=args.creates))
     if args.command == "voice":
         from bench.voice_bench import main as voice_main
 

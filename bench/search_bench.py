@@ -47,6 +47,7 @@ from retrieval.index import VectorIndex
 from retrieval.ranking import Candidates, combine, effective_metrics, signals
 from retrieval.search import rank, search, semantic_text
 from retrieval.snapshot import OrgSnapshot, snapshots
+from retrieval.vectors import write_vectors
 
 SEED = 7
 LA = QueryLocation(city="Los Angeles", region="California", country="US")
@@ -274,7 +275,7 @@ def prepare(n: int, vectors: np.ndarray, log: Callable[[str], None]) -> dict[str
     """SQL database + our chroma collection + the baseline collection for N profiles (cached on disk)."""
     root = CACHE_DIR / f"db_{n}_seed{SEED}"
     done = root / "ready.json"
-    vec_key = f"{float(vectors[:, :8].sum()):.6f}"
+    vec_key = f"sql-{float(vectors[:, :8].sum()):.6f}"  # "sql-": vectors are also in profile_vectors
     if done.exists() and json.loads(done.read_text()).get("vectors") == vec_key:
         meta = json.loads(done.read_text())
         log(f"  reusing {root} (built earlier: load {meta['load_s']:.0f} s, chroma write {meta['chroma_s']:.0f} s)")
@@ -291,8 +292,12 @@ def prepare(n: int, vectors: np.ndarray, log: Callable[[str], None]) -> dict[str
         client = _client(root / "chroma")
         ours = VectorIndex(client)
         t0 = time.perf_counter()
-        ours.upsert(org_id, ids, embeddings=vectors, stamps=[time.time() + 1.0] * n)
+        stamps = [time.time() + 1.0] * n
+        ours.upsert(org_id, ids, embeddings=vectors, stamps=stamps)
         chroma_s = time.perf_counter() - t0
+        with Session(engine) as s:  # what search reads (retrieval/vectors.py)
+            write_vectors(s, org_id, ids, vectors, stamps)
+            s.commit()
         base = client.get_or_create_collection("baseline", metadata={"hnsw:space": "cosine"}, embedding_function=None)
         t0 = time.perf_counter()
         batch_ids: list[str] = []
@@ -329,7 +334,7 @@ def time_ours(session: Session, org_id: str, index: VectorIndex, reps: int) -> d
         for name, q in QUERIES:
             embedder.clear_cache()
             t0 = time.perf_counter()
-            search(session, org_id, q, limit=20, index=index)
+            search(session, org_id, q, limit=20)
             out[name].append((time.perf_counter() - t0) * 1000)
     return out
 
@@ -366,7 +371,7 @@ def recall(
     for (name, q), positions in zip(QUERIES, truth, strict=True):
         text = semantic_text(q)
         qvec = embedder.encode_query(text) if text else None
-        got = search(session, org_id, q, limit=10, index=index)
+        got = search(session, org_id, q, limit=10)
         rows = np.sort(rows_of[np.asarray(positions, dtype=np.int64)]) if positions else np.zeros(0, dtype=np.int64)
         followers, engagement = effective_metrics(snap, q)
         cand = Candidates(rows=rows, followers=followers, engagement=engagement)
@@ -486,11 +491,11 @@ def run_size(
         snapshots.drop()
         gc.collect()
         t0 = time.perf_counter()
-        snap = snapshots.get(session, org_id, index)
+        snap = snapshots.get(session, org_id)
         result["snapshot_build_s"] = time.perf_counter() - t0
         result["snapshot_mb"] = snapshot_bytes(snap) / 1e6
         log(f"  snapshot built in {result['snapshot_build_s']:.1f} s ({result['snapshot_mb']:.0f} MB of arrays)")
-        search(session, org_id, QUERIES[0][1], index=index)  # warm-up
+        search(session, org_id, QUERIES[0][1])  # warm-up
         t0 = time.perf_counter()
         ours = time_ours(session, org_id, index, reps)
         log(f"  ours: {reps} passes over {len(QUERIES)} queries in {time.perf_counter() - t0:.1f} s")
@@ -556,11 +561,11 @@ def breakdown(snap: OrgSnapshot, session: Session, org_id: str, index: VectorInd
         t0 = time.perf_counter()
         qvec = embedder.encode_query(semantic_text(q) or "")
         t1 = time.perf_counter()
-        refresh(snap, session, index, recount=False)
+        refresh(snap, session, recount=False)
         t2 = time.perf_counter()
         rank(snap, q, 20, qvec)
         t3 = time.perf_counter()
-        refresh(snap, session, index, recount=True)
+        refresh(snap, session, recount=True)
         parts["row_count_check"].append((time.perf_counter() - t3) * 1000)
         parts["query_embedding"].append((t1 - t0) * 1000)
         parts["version_check"].append((t2 - t1) * 1000)

@@ -65,7 +65,9 @@ class Settings(BaseSettings):
     # mail
     mail_transport: str = "outbox"
     outbox_dir: str = "var/outbox"
-    public_base_url: str = "http://127.0.0.1:5000"
+    # Unset: links point at the address `python -m api serve` listens on (it passes it), else 127.0.0.1:PORT.
+    public_base_url: str | None = None
+    port: int = 5000
     inbound_email_secret: str | None = None
     inbound_email_tolerance_seconds: int = 300
     send_rate_per_domain: str = "10/s"
@@ -74,6 +76,11 @@ class Settings(BaseSettings):
     # InfluAI compatibility
     influai_compat_org: str | None = None
     influai_compat_origins: str = ""
+
+    @property
+    def link_base_url(self) -> str:
+        """Base of links in emails: PUBLIC_BASE_URL, or this machine's serving port."""
+        return (self.public_base_url or f"http://127.0.0.1:{self.port}").rstrip("/")
 
     @property
     def ratelimit_storage(self) -> str:

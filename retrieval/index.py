@@ -1,4 +1,7 @@
-"""The durable vector store: one chromadb collection per organization, cosine space, our own embeddings.
+"""The Chroma vector store: one chromadb collection per organization, cosine space, our own embeddings.
+
+It is a copy of the `profile_vectors` table kept by retrieval/mirror.py (one writer for an embedded
+folder); search reads vectors from SQL, never from here (retrieval/README.md).
 
 Chroma never embeds anything itself (its default embedding function would download a model): every
 call passes vectors computed by `retrieval.embeddings`. Each vector carries the `updated_at` stamp of
@@ -136,6 +139,16 @@ class VectorIndex:
                 take(col.get(ids=list(ids[start : start + _BATCH]), include=include))
         matrix = np.concatenate(chunks) if chunks else np.zeros((0, DIM), dtype=np.float32)
         return out_ids, matrix, stamps
+
+    def ids(self, org_id: str) -> list[str]:
+        """Every id in the organization's collection."""
+        col = self._collection(org_id)
+        out: list[str] = []
+        while True:
+            got = col.get(include=[], limit=_BATCH, offset=len(out))["ids"]
+            out.extend(got)
+            if len(got) < _BATCH:
+                return out
 
     def count(self, org_id: str) -> int:
         return int(self._collection(org_id).count())

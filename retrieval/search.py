@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from agent.query.schema import ParsedQuery
 from data.models import Influencer
+from retrieval import mirror
 from retrieval.embeddings import get_embedder
-from retrieval.index import VectorIndex, get_index
 from retrieval.ranking import age_share, combine, hard_filter, order, signals, similarities
 from retrieval.reasons import reasons_for
 from retrieval.snapshot import OrgSnapshot, snapshots
@@ -49,11 +49,10 @@ def search(
     query: ParsedQuery,
     limit: int = 20,
     query_text: str | None = None,
-    *,
-    index: VectorIndex | None = None,
 ) -> SearchOutcome:
+    """Rank the org's profiles; a store problem while refreshing serves the last snapshot (retrieval/snapshot.py)."""
     limit = max(1, min(int(limit), MAX_LIMIT))
-    snap = snapshots.get(session, org_id, index or get_index())
+    snap = snapshots.get(session, org_id)
     text = semantic_text(query, query_text)
     qvec = get_embedder().encode_query(text) if text else None
     with snap.lock:
@@ -69,7 +68,8 @@ def search(
                 break
             for influencer_id in gone:  # deleted by another process since the last row-count check
                 snap.remove(influencer_id)
-        return outcome
+    mirror.catch_up_soon(session)  # the embedded Chroma folder's owner copies other processes' writes
+    return outcome
 
 
 def rank(snap: OrgSnapshot, query: ParsedQuery, limit: int, qvec: np.ndarray | None) -> SearchOutcome:

@@ -1,8 +1,9 @@
 """A per-organization, in-memory columnar copy of what search filters and ranks on.
 
-Profiles live in SQL and vectors in chroma; this is a cache of both, shaped for vectorized numpy
-filtering (one array per attribute, one boolean array per tag value) and an exact dot product over the
-rows that pass the filters. It is derived, never written to, and kept current in two ways:
+Profiles and their vectors live in SQL (`influencers`, `profile_vectors`); this is a cache of both,
+shaped for vectorized numpy filtering (one array per attribute, one boolean array per tag value) and an
+exact dot product over the rows that pass the filters. It is derived, never written to, and kept current
+in two ways:
 
 - in this process, `sync_influencers` applies each change to the cached snapshot right away;
 - across processes (web workers, job workers), a cheap SQL check of the org's latest `updated_at` runs
@@ -10,41 +11,36 @@ rows that pass the filters. It is derived, never written to, and kept current in
   row count (deletions) is compared every `RETRIEVAL_RECOUNT_MS` (default 15 s), and `search` also
   drops any result whose row is gone before returning it.
 
-A vector is "fresh" when chroma's stamp for it is at least the row's `updated_at`; a changed row whose
+A vector is "fresh" when its `source_stamp` is at least the row's `updated_at`; a changed row whose
 vector has not been re-embedded yet keeps its previous vector (or none) and is re-fetched on later checks.
+A refresh that fails (a store problem) leaves the snapshot as it was: search serves it and logs.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Text, func, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data.models import AudienceProfile, Influencer, InfluencerRate, PlatformAccount
+from data.models import Influencer
 from data.settings import get_settings
 from data.types import PLATFORMS
 from retrieval.embeddings import DIM
-from retrieval.index import VectorIndex
+from retrieval.rows import AGE_BRACKETS, RowData, _norm, load_rows, newest_update, row_count, stamp
+from retrieval.vectors import load_vectors
 
-AGE_BRACKETS: tuple[tuple[str, int, int], ...] = (
-    ("age_13_17_pct", 13, 17),
-    ("age_18_24_pct", 18, 24),
-    ("age_25_34_pct", 25, 34),
-    ("age_35_44_pct", 35, 44),
-    ("age_45_plus_pct", 45, 200),
-)
+__all__ = ["AGE_BRACKETS", "PLATFORM_INDEX", "OrgSnapshot", "RowData", "SnapshotCache", "SnapshotUnavailable",
+           "_norm", "apply_changes", "build", "load_rows", "refresh", "snapshots", "stamp"]
+log = logging.getLogger(__name__)
 PLATFORM_INDEX = {p: i for i, p in enumerate(PLATFORMS)}
 LOOKBACK_S = 10.0  # re-read rows stamped this long before the newest seen (late commits)
-_STAMP_SLACK = 1e-3  # seconds; float epoch round-trips through chroma metadata
+_STAMP_SLACK = 1e-3  # seconds; float epoch round-trips through the database
 
 
 def refresh_interval_s() -> float:
@@ -53,14 +49,6 @@ def refresh_interval_s() -> float:
 
 def recount_interval_s() -> float:
     return max(0.0, get_settings().retrieval_recount_ms / 1000.0)
-
-
-def stamp(value: datetime | None) -> float:
-    return value.timestamp() if value is not None else 0.0
-
-
-def _norm(value: str | None) -> str:
-    return " ".join((value or "").lower().split())
 
 
 class TagColumn:
@@ -112,29 +100,6 @@ class TagColumn:
             elif holder:
                 mask[np.fromiter(holder, dtype=np.int64, count=len(holder))] = True
         return mask
-
-
-@dataclass(slots=True)
-class RowData:
-    """One profile's searchable attributes, as loaded from SQL."""
-
-    id: str
-    updated: float
-    total_followers: int
-    avg_er: float | None
-    verified: bool
-    country: str | None
-    region: str | None
-    city: str | None
-    niches: list[str]
-    topics: list[str]
-    languages: list[str]
-    brands: list[str]
-    platforms: dict[str, tuple[int, float | None]]
-    post_rate: Decimal | None
-    female_pct: float | None
-    ages: list[float | None]
-    audience_countries: list[str]
 
 
 class OrgSnapshot:
@@ -283,109 +248,11 @@ def _tag_values(data: RowData, name: str) -> list[str]:
     return [_norm(b) for b in data.brands]
 
 
-# ---------------------------------------------------------------------- loading from SQL
-
-
-def load_rows(
-    session: Session, org_id: str, ids: Sequence[str] | None = None, since: float | None = None
-) -> list[RowData]:
-    """Read profiles with plain Core selects (no ORM objects: 100k rows load in seconds, not minutes)."""
-    inf = Influencer.__table__
-    cond = [inf.c.org_id == org_id]
-    if ids is not None:
-        cond.append(inf.c.id.in_(list(ids)))
-    if since is not None:
-        # updated_at ≥ the newest stamp already seen: equal stamps are re-read rather than missed.
-        cond.append(inf.c.updated_at >= datetime.fromtimestamp(since, tz=UTC))
-    lists = ("niches", "topics", "languages", "past_brands")
-    base = select(
-        inf.c.id,
-        inf.c.updated_at,
-        inf.c.total_followers,
-        inf.c.avg_engagement_rate,
-        inf.c.verified,
-        inf.c.country,
-        inf.c.region,
-        inf.c.city,
-        *(type_coerce(inf.c[name], Text).label(name) for name in lists),
-    ).where(*cond)
-    fetched = session.execute(base).all()
-    parsed = {name: _json_values([r._mapping[name] for r in fetched]) for name in lists}
-    rows: dict[str, RowData] = {}
-    for i, r in enumerate(fetched):
-        rows[r.id] = RowData(
-            id=r.id,
-            updated=stamp(r.updated_at),
-            total_followers=int(r.total_followers or 0),
-            avg_er=r.avg_engagement_rate,
-            verified=bool(r.verified),
-            country=r.country,
-            region=r.region,
-            city=r.city,
-            niches=parsed["niches"][i] or [],
-            topics=parsed["topics"][i] or [],
-            languages=parsed["languages"][i] or [],
-            brands=parsed["past_brands"][i] or [],
-            platforms={},
-            post_rate=None,
-            female_pct=None,
-            ages=[None] * len(AGE_BRACKETS),
-            audience_countries=[],
-        )
-    if not rows:
-        return []
-    sub = select(inf.c.id).where(*cond).scalar_subquery()
-    pa = PlatformAccount.__table__
-    accounts = select(pa.c.influencer_id, pa.c.platform, pa.c.followers, pa.c.engagement_rate)
-    for r in session.execute(accounts.where(pa.c.influencer_id.in_(sub))):
-        data = rows.get(r.influencer_id)
-        if data is not None:
-            followers, _ = data.platforms.get(r.platform, (0, None))
-            # Two accounts on one platform: the bigger one speaks for the platform.
-            if r.followers >= followers:
-                data.platforms[r.platform] = (int(r.followers), r.engagement_rate)
-    rt = InfluencerRate.__table__
-    for r in session.execute(
-        select(rt.c.influencer_id, rt.c.amount_usd).where(rt.c.deliverable == "post", rt.c.influencer_id.in_(sub))
-    ):
-        if r.influencer_id in rows:
-            rows[r.influencer_id].post_rate = Decimal(r.amount_usd)
-    au = AudienceProfile.__table__
-    age_cols = [au.c[name] for name, _, _ in AGE_BRACKETS]
-    countries = type_coerce(au.c.top_countries, Text).label("top_countries")
-    fetched = session.execute(
-        select(au.c.influencer_id, au.c.female_pct, countries, *age_cols).where(au.c.influencer_id.in_(sub))
-    ).all()
-    for r, top in zip(fetched, _json_values([r.top_countries for r in fetched]), strict=True):
-        data = rows.get(r.influencer_id)
-        if data is not None:
-            data.female_pct = r.female_pct
-            data.ages = [r._mapping[name] for name, _, _ in AGE_BRACKETS]
-            data.audience_countries = [str(c).upper() for c in (top or [])]
-    return list(rows.values())
-
-
-def _json_values(values: list[Any]) -> list[Any]:
-    """Decode many JSON cells in one `json.loads` call (per-cell decoding dominated a 100k-row load).
-
-    Drivers that already decode JSON (psycopg) hand back Python objects: those pass through.
-    """
-    if all(isinstance(v, str) or v is None for v in values):
-        return json.loads("[" + ",".join(v if v is not None else "null" for v in values) + "]")
-    return [json.loads(v) if isinstance(v, str) else v for v in values]
-
-
-def newest_update(session: Session, org_id: str) -> float:
-    """Latest `updated_at` of the org's profiles (an index seek with an (org_id, updated_at) index)."""
-    newest = session.execute(select(func.max(Influencer.updated_at)).where(Influencer.org_id == org_id)).scalar()
-    return stamp(newest)
-
-
-def row_count(session: Session, org_id: str) -> int:
-    return int(session.execute(select(func.count()).where(Influencer.org_id == org_id)).scalar() or 0)
-
-
 # ---------------------------------------------------------------------- the cache
+
+
+class SnapshotUnavailable(RuntimeError):
+    """No snapshot could be built yet (the store failed on the first load); the API answers 503."""
 
 
 class SnapshotCache:
@@ -409,7 +276,9 @@ class SnapshotCache:
             else:
                 self._snapshots.pop(self._key(session, org_id or ""), None)
 
-    def get(self, session: Session, org_id: str, index: VectorIndex, *, force_check: bool = False) -> OrgSnapshot:
+    def get(self, session: Session, org_id: str, *, force_check: bool = False) -> OrgSnapshot:
+        """The org's snapshot, refreshed when due. A failed refresh keeps the last good snapshot (logged);
+        a failed first build raises `SnapshotUnavailable`."""
         key = self._key(session, org_id)
         with self._lock:
             snap = self._snapshots.get(key)
@@ -418,22 +287,32 @@ class SnapshotCache:
                 self._snapshots[key] = snap
         with snap.lock:
             now = time.monotonic()
-            if snap.checked_at == 0.0:
-                build(snap, session, index)
-            elif force_check or now - snap.checked_at >= refresh_interval_s():
-                recount = force_check or now - snap.counted_at >= recount_interval_s()
-                refresh(snap, session, index, recount=recount)
+            try:
+                if snap.checked_at == 0.0:
+                    build(snap, session)
+                elif force_check or now - snap.checked_at >= refresh_interval_s():
+                    recount = force_check or now - snap.counted_at >= recount_interval_s()
+                    refresh(snap, session, recount=recount)
+            except Exception as exc:
+                session.rollback()
+                if snap.checked_at == 0.0:
+                    with self._lock:
+                        self._snapshots.pop(key, None)
+                    log.exception("building the search snapshot of org %s failed", org_id)
+                    raise SnapshotUnavailable(str(exc)) from exc
+                snap.checked_at = time.monotonic()  # retried after the next interval, not on every request
+                log.exception("refreshing the search snapshot of org %s failed; serving the last one", org_id)
         return snap
 
 
-def build(snap: OrgSnapshot, session: Session, index: VectorIndex) -> None:
+def build(snap: OrgSnapshot, session: Session) -> None:
     newest = newest_update(session, snap.org_id)
     rows = load_rows(session, snap.org_id)
     if len(rows) > snap.capacity:
         snap._alloc(len(rows) + 1024)
     for data in rows:
         snap.put(data)
-    ids, matrix, stamps = index.get_embeddings(snap.org_id)
+    ids, matrix, stamps = load_vectors(session, snap.org_id)
     snap.set_vectors(ids, matrix, stamps)
     snap.pending |= {snap.ids[r] for r in np.flatnonzero(snap.alive[: snap.n] & ~snap.has_emb[: snap.n])}
     snap.newest = newest
@@ -448,8 +327,8 @@ def _put_changed(snap: OrgSnapshot, rows: Iterable[RowData]) -> None:
             snap.pending.add(data.id)
 
 
-def refresh(snap: OrgSnapshot, session: Session, index: VectorIndex, *, recount: bool = True) -> None:
-    """Bring the snapshot up to date with SQL (changed, new and deleted rows) and chroma (pending vectors).
+def refresh(snap: OrgSnapshot, session: Session, *, recount: bool = True) -> None:
+    """Bring the snapshot up to date with SQL: changed, new and deleted rows, and pending vectors.
 
     Changed rows are those updated since the newest stamp seen, minus a look-back window that covers
     transactions which stamped a row before another one but committed after it. The full id scan that
@@ -471,7 +350,7 @@ def refresh(snap: OrgSnapshot, session: Session, index: VectorIndex, *, recount:
                 _put_changed(snap, load_rows(session, snap.org_id, ids=missing[start : start + 500]))
         snap.counted_at = time.monotonic()
     if snap.pending:
-        ids, matrix, stamps = index.get_embeddings(snap.org_id, sorted(snap.pending))
+        ids, matrix, stamps = load_vectors(session, snap.org_id, sorted(snap.pending))
         snap.set_vectors(ids, matrix, stamps)
     snap.checked_at = time.monotonic()
 

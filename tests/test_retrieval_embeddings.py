@@ -98,7 +98,7 @@ def test_search_with_the_real_model_finds_synonyms(embedder, tmp_path) -> None:
             create_influencer(s, org.id, InfluencerIn.model_validate(p))
         s.commit()
         reindex_org(s, org.id, index=index)
-        out = search(s, org.id, ParsedQuery(topics=["vegan recipes"]), index=index)
+        out = search(s, org.id, ParsedQuery(topics=["vegan recipes"]))
         from data.models import Influencer
 
         top = s.get(Influencer, out.results[0].influencer_id).name

@@ -122,8 +122,8 @@ def test_snapshot_sees_changes_made_by_another_process(env: dict[str, Any]) -> N
     with Session(engine) as s:
         reindex_org(s, org, index=index)
     with Session(engine) as web:
-        assert _names(engine, search(web, org, ParsedQuery(topics=["sourdough baking"]), index=index))[0] == "Ana Bake"
-        assert search(web, org, ParsedQuery(min_followers=50_000), index=index).total_matches == 1
+        assert _names(engine, search(web, org, ParsedQuery(topics=["sourdough baking"])))[0] == "Ana Bake"
+        assert search(web, org, ParsedQuery(min_followers=50_000)).total_matches == 1
 
     worker_index = VectorIndex.from_env()
     with Session(engine) as worker:
@@ -146,13 +146,13 @@ def test_snapshot_sees_changes_made_by_another_process(env: dict[str, Any]) -> N
         snapshots._snapshots[(str(engine.url), org)] = snapshot_before  # back to the 'web process' view
 
     with Session(engine) as web:
-        everyone = search(web, org, ParsedQuery(), index=index)
+        everyone = search(web, org, ParsedQuery())
         assert everyone.total_matches == 3
         assert env["ids"]["Cat Code"] not in {h.influencer_id for h in everyone.results}
-        big = search(web, org, ParsedQuery(min_followers=50_000), index=index)
+        big = search(web, org, ParsedQuery(min_followers=50_000))
         assert big.total_matches == 2 and set(_names(engine, big)) == {"Ben Lift", "Eve Big"}
         top = _names(
-            engine, search(web, org, ParsedQuery(topics=["sourdough bread baking"], niches=["fitness"]), index=index)
+            engine, search(web, org, ParsedQuery(topics=["sourdough bread baking"], niches=["fitness"]))
         )
         assert top[0] == "Ben Lift"
 
@@ -162,11 +162,11 @@ def test_in_process_sync_updates_snapshot_immediately(env: dict[str, Any], monke
     index, engine, org = env["index"], env["engine"], env["org"]
     with Session(engine) as s:
         reindex_org(s, org, index=index)
-        assert search(s, org, ParsedQuery(niches=["outdoors"]), index=index).total_matches == 0
+        assert search(s, org, ParsedQuery(niches=["outdoors"])).total_matches == 0
         new = create_influencer(s, org, profile("Fay Peak", 70_000, ["outdoors"], ["alpine climbing"])).id
         s.commit()
         sync_influencers(s, org, [new], index=index)
-        out = search(s, org, ParsedQuery(niches=["outdoors"]), index=index)
+        out = search(s, org, ParsedQuery(niches=["outdoors"]))
     assert [h.influencer_id for h in out.results] == [new]
 
 
@@ -174,5 +174,5 @@ def test_organizations_are_isolated(env: dict[str, Any]) -> None:
     index, engine = env["index"], env["engine"]
     with Session(engine) as s:
         reindex_org(s, env["org"], index=index)
-        assert search(s, env["other"], ParsedQuery(), index=index).total_matches == 0
-        assert search(s, env["org"], ParsedQuery(), index=index).total_matches == 3
+        assert search(s, env["other"], ParsedQuery()).total_matches == 0
+        assert search(s, env["org"], ParsedQuery()).total_matches == 3

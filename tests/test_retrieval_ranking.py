@@ -140,7 +140,7 @@ def _local_index(root: Path) -> VectorIndex:
 
 def run(world: dict[str, Any], query: ParsedQuery, limit: int = 20):
     with Session(world["engine"]) as s:
-        return search(s, world["org"], query, limit=limit, index=world["index"])
+        return search(s, world["org"], query, limit=limit)
 
 
 def names(world: dict[str, Any], outcome) -> list[str]:
@@ -188,7 +188,7 @@ def test_each_hard_constraint(world: dict[str, Any]) -> None:
         from data.serialize import influencer_to_dict
 
         def check(query: ParsedQuery, ok) -> int:
-            out = search(s, world["org"], query, limit=200, index=world["index"])
+            out = search(s, world["org"], query, limit=200)
             ids = [h.influencer_id for h in out.results]
             for inf in s.query(Influencer).filter(Influencer.id.in_(ids)):
                 assert ok(influencer_to_dict(inf)), (query, inf.name)
@@ -249,8 +249,8 @@ def test_unknown_rate_is_kept_but_ranked_lower(world: dict[str, Any]) -> None:
             topics=["clean beauty skincare"],
             max_rate_usd=Decimal("3000"),
         )
-        snapshots.get(s, world["org"], world["index"], force_check=True)  # don't wait for the refresh interval
-        out = search(s, world["org"], query, index=world["index"])
+        snapshots.get(s, world["org"], force_check=True)  # don't wait for the refresh interval
+        out = search(s, world["org"], query)
     got = names(world, out)
     assert got[0] == "Mia Skin" and "Sarah Glow" in got
     sarah_hit = out.results[got.index("Sarah Glow")]
@@ -263,13 +263,13 @@ def test_sort_orders(world: dict[str, Any]) -> None:
         from data.models import Influencer
 
         for sort, key, reverse in (("followers", "total_followers", True), ("engagement", "avg_engagement_rate", True)):
-            out = search(s, world["org"], ParsedQuery(niches=["travel"], sort=sort), limit=15, index=world["index"])
+            out = search(s, world["org"], ParsedQuery(niches=["travel"], sort=sort), limit=15)
             rows = {
                 i.id: i for i in s.query(Influencer).filter(Influencer.id.in_([h.influencer_id for h in out.results]))
             }
             values = [getattr(rows[h.influencer_id], key) or 0 for h in out.results]
             assert values == sorted(values, reverse=reverse) and len(values) == 15
-        out = search(s, world["org"], ParsedQuery(niches=["travel"], sort="rate"), limit=10, index=world["index"])
+        out = search(s, world["org"], ParsedQuery(niches=["travel"], sort="rate"), limit=10)
         assert all(r.endswith("/post") for h in out.results for r in h.reasons if r.startswith("$"))
         prices = [Decimal(r[1:-5].replace(",", "")) for h in out.results for r in h.reasons if r.startswith("$")]
         assert prices == sorted(prices) and prices

@@ -16,6 +16,7 @@ import ssl
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -71,12 +72,30 @@ def make_message_id(domain: str) -> str:
     return make_msgid(domain=domain)
 
 
+# Headers set raw (List-Unsubscribe) are written as we folded them: the default policy would re-fold a line
+# longer than 78 characters into RFC 2047 encoded words, which mail clients do not read as URIs (RFC 2369).
+MAIL_POLICY = policy.default.clone(refold_source="none")
+_URI_CHARS = re.compile(r"^[!-~]+$")  # printable ASCII, no spaces: what RFC 3986 URIs are made of
+_HEADER_LINE = 78
+
+
+def list_unsubscribe_value(uris: list[str]) -> str:
+    """`<uri>, <uri>` (RFC 2369), plain ASCII; when that is longer than a line, folded after the commas only."""
+    for uri in uris:
+        if not _URI_CHARS.match(uri) or "<" in uri or ">" in uri:
+            raise ValueError(f"not a URI fit for List-Unsubscribe: {uri!r}")
+    one_line = ", ".join(f"<{u}>" for u in uris)
+    if len("List-Unsubscribe: ") + len(one_line) <= _HEADER_LINE:
+        return one_line
+    return ",\r\n ".join(f"<{u}>" for u in uris)
+
+
 def build_mime(email: OutgoingEmail) -> EmailMessage:
     """multipart/alternative (text, then html) with threading and one-click unsubscribe headers.
 
     The email library raises ValueError for a header value containing a line break (header injection).
     """
-    msg = EmailMessage()
+    msg = EmailMessage(policy=MAIL_POLICY)
     msg["From"] = Address(display_name=email.from_name, addr_spec=email.from_addr)
     msg["To"] = email.to
     if email.reply_to:
@@ -93,14 +112,14 @@ def build_mime(email: OutgoingEmail) -> EmailMessage:
         msg["References"] = " ".join(references)
     targets = []
     if email.unsubscribe_url:
-        targets.append(f"<{email.unsubscribe_url}>")
+        targets.append(email.unsubscribe_url)
     if email.unsubscribe_mailto:
         mailto = email.unsubscribe_mailto
-        targets.append(f"<{mailto if mailto.startswith('mailto:') else 'mailto:' + mailto}>")
+        targets.append(mailto if mailto.startswith("mailto:") else "mailto:" + mailto)
     if targets:
-        msg["List-Unsubscribe"] = ", ".join(targets)
+        msg.set_raw("List-Unsubscribe", list_unsubscribe_value(targets))
     if email.unsubscribe_url and email.unsubscribe_url.startswith("https://"):
-        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058 needs an https URI
+        msg.set_raw("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")  # RFC 8058 needs an https URI
     for name, value in email.headers.items():
         msg[name] = value
     msg.set_content(email.text)

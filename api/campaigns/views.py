@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from flask import Blueprint
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from api.http.audit import audit
 from api.http.auth import current_org_id, require_role
@@ -120,7 +121,18 @@ def delete(campaign_id: str) -> tuple[str, int]:
 @require_role(*EDIT_ROLES)
 @validated(body=MembersIn)
 def add_members(campaign_id: str, body: MembersIn) -> dict[str, Any]:
-    """Add creators to a campaign; ids already in it are left as they are."""
+    """Add creators to a campaign; ids already in it are left as they are.
+
+    Idempotent by nature: a simultaneous request adding the same ids makes ours answer as if it came second.
+    """
+    try:
+        return _add_members(campaign_id, body)
+    except IntegrityError:
+        db_session().rollback()
+        return _add_members(campaign_id, body)
+
+
+def _add_members(campaign_id: str, body: MembersIn) -> dict[str, Any]:
     campaign = load_campaign(campaign_id)
     session = db_session()
     wanted = list(dict.fromkeys(body.influencer_ids))

@@ -176,6 +176,7 @@ def import_influencers(file: Path, org_name: str, maps: tuple[str, ...]) -> None
 @click.option("--count", default=2000, show_default=True)
 def bootstrap_demo(count: int) -> None:
     from api.http.auth import issue_key
+    from data.models import ProfileVector
 
     ctx = click.get_current_context()
     with session_scope(_db_url()) as s:
@@ -185,12 +186,28 @@ def bootstrap_demo(count: int) -> None:
             s.add(org)
             s.flush()
         have = s.scalar(select(func.count()).select_from(Influencer).where(Influencer.org_id == org.id)) or 0
+        vectors = s.scalar(select(func.count()).select_from(ProfileVector).where(ProfileVector.org_id == org.id))
+        org_id = org.id
     if have < count:
         ctx.invoke(seed, count=count, org_name=DEMO_ORG, seed=7)
+    elif (vectors or 0) < have:  # a database from before vectors were kept in SQL (issue 10)
+        _reindex(org_id)
     with session_scope(_db_url()) as s:
         _, plain = issue_key(s, _org(s, DEMO_ORG), "admin", "make run")
     click.echo(f"demo organization '{DEMO_ORG}' is ready; admin API key for this run:")
     click.echo(plain)
+
+
+def serving_overrides(host: str, port: int) -> dict[str, str]:
+    """Without PUBLIC_BASE_URL, email links point at the address being served (`make run` with any PORT)."""
+    from data.settings import get_settings
+
+    if get_settings().public_base_url:
+        return {}
+    public_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in public_host:
+        public_host = f"[{public_host}]"
+    return {"PUBLIC_BASE_URL": f"http://{public_host}:{port}"}
 
 
 @cli.command(help="Serve the API with a production WSGI server (gunicorn).")
@@ -211,7 +228,7 @@ def serve(host: str, port: int, workers: int) -> None:
             self.cfg.set("accesslog", "-")
 
         def load(self):
-            return create_app()
+            return create_app(serving_overrides(host, port))
 
     click.echo(f"serving on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     _Server().run()

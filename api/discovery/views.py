@@ -12,13 +12,14 @@ from agent.llm import get_provider
 from agent.query.schema import ParsedQuery
 from agent.query.service import parse_query
 from api.http.auth import current_org_id, require_role
-from api.http.errors import not_found
+from api.http.errors import ApiError, not_found
 from api.http.extensions import db_session
 from api.http.validation import validated
 from data.influencers import eager_options
 from data.models import Influencer, SearchSession
 from data.serialize import influencer_to_dict
 from retrieval.search import search
+from retrieval.snapshot import SnapshotUnavailable
 
 bp = Blueprint("search", __name__, url_prefix="/api/v1/search")
 
@@ -54,7 +55,11 @@ def run_search(org_id: str, text: str, session_id: str | None, limit: int) -> di
             raise not_found("search session")
         previous = ParsedQuery.model_validate(search_session.parsed)
     parsed, source = parse_query(text, get_provider(), previous=previous)
-    outcome = search(session, org_id, parsed, limit=limit, query_text=text)
+    try:
+        outcome = search(session, org_id, parsed, limit=limit, query_text=text)
+    except SnapshotUnavailable:
+        # Only before the first snapshot exists: afterwards a store problem serves the last one (logged).
+        raise ApiError(503, "search is unavailable for a moment; retry shortly", code="unavailable") from None
     ids = [hit.influencer_id for hit in outcome.results]
     rows = {inf.id: inf for inf in session.scalars(
         select(Influencer).where(Influencer.org_id == org_id, Influencer.id.in_(ids)).options(*eager_options()))}

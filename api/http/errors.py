@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, jsonify
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,31 @@ def register_error_handlers(app: Flask) -> None:
                     response.headers[header] = exc.response.headers[header]
         return response
 
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc: IntegrityError) -> Any:
+        from api.http.conflicts import conflict_fields
+
+        rollback_session()
+        fields = conflict_fields(exc)
+        if fields is None:
+            log.exception("integrity error")
+            return error_response(409, "conflict", "the request conflicts with the current state; reload and retry")
+        log.info("unique constraint race answered 409: %s", fields)
+        return error_response(409, "conflict", "this already exists: a simultaneous request created it", fields)
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:
         log.exception("unhandled error")
         return error_response(500, "internal_error", "an unexpected error occurred; it has been logged")
+
+
+def rollback_session() -> None:
+    """Roll the request's session back so the error answer (and the teardown) can still use it."""
+    from flask import g
+
+    session = g.get("db")
+    if session is not None:
+        try:
+            session.rollback()
+        except Exception:
+            log.warning("rollback after an error failed", exc_info=True)

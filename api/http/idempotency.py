@@ -60,7 +60,8 @@ def idempotent(view: F) -> F:
                 raise ApiError(422, "this Idempotency-Key was already used with a different request",
                                code="idempotency_key_reused", fields={"header.Idempotency-Key": "already used"})
             if found.status_code is None:
-                raise ApiError(409, "a request with this Idempotency-Key is still being processed; retry shortly")
+                raise ApiError(409, "a request with this Idempotency-Key is still being processed; retry shortly",
+                               code="conflict", fields={"header.Idempotency-Key": "in progress"})
             response = make_response(found.response or {}, found.status_code)
             response.headers["Idempotent-Replayed"] = "true"
             return response

@@ -34,9 +34,9 @@ def _check(name: str, probe: Any) -> str:
 
 
 def _index_probe() -> None:
-    from retrieval.index import get_index
+    from retrieval.mirror import healthcheck
 
-    get_index().healthcheck()
+    healthcheck()
 
 
 @bp.get("/health")

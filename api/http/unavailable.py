@@ -16,7 +16,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
-from api.http.errors import error_response
+from api.http.errors import error_response, rollback_session
 from retrieval.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,7 @@ def is_transient(exc: OperationalError) -> bool:
 
 def register_unavailable_handler(app: Flask) -> None:
     def _unavailable(exc: BaseException) -> Any:
+        rollback_session()
         log.warning("dependency unavailable: %s: %s", type(exc).__name__, str(exc)[:300])
         response = error_response(503, "unavailable", "a service this request needs is unavailable; retry shortly")
         response.headers["Retry-After"] = str(RETRY_AFTER_S)
@@ -45,6 +46,7 @@ def register_unavailable_handler(app: Flask) -> None:
     def _database(exc: OperationalError) -> Any:
         if is_transient(exc):
             return _unavailable(exc)
+        rollback_session()
         log.exception("database error")
         return error_response(500, "internal_error", "an unexpected error occurred; it has been logged")
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from flask import Blueprint, request
 from pydantic import BaseModel, Field
 from sqlalchemy import String, cast, exists, select
+from sqlalchemy.exc import IntegrityError
 
 from api.discovery.tasks import sync_index
 from api.http.audit import audit
@@ -62,6 +63,13 @@ def _reject_account_clashes(profile: InfluencerIn | InfluencerPatch, own_id: str
                        code="conflict", fields={f: "platform and handle already in use" for f in clashes})
 
 
+def _after_race(profile: InfluencerIn | InfluencerPatch, own_id: str | None) -> None:
+    """A simultaneous request took a handle between our check and our insert: answer as if it had come first
+    (409 naming the accounts); anything else goes to the generic conflict answer."""
+    db_session().rollback()
+    _reject_account_clashes(profile, own_id)
+
+
 @bp.get("")
 @require_role(*READ_ROLES)
 @validated(query=InfluencerListQuery)
@@ -88,9 +96,13 @@ def list_influencers(query: InfluencerListQuery) -> dict[str, Any]:
 def create(body: InfluencerIn) -> tuple[dict[str, Any], int]:
     session = db_session()
     _reject_account_clashes(body, None)
-    inf = create_influencer(session, current_org_id(), body)
-    audit(session, "create", "influencer", inf.id, {"name": inf.name})
-    session.commit()
+    try:
+        inf = create_influencer(session, current_org_id(), body)
+        audit(session, "create", "influencer", inf.id, {"name": inf.name})
+        session.commit()
+    except IntegrityError:
+        _after_race(body, None)
+        raise
     sync_index(current_org_id(), [inf.id])
     return influencer_to_dict(inf), 201
 
@@ -113,10 +125,14 @@ def patch(influencer_id: str, body: InfluencerPatch) -> dict[str, Any]:
         raise ApiError(422, "an influencer needs at least one platform account", code="validation_error",
                        fields={"platforms": "at least one account is required"})
     _reject_account_clashes(body, inf.id)
-    session = db_session()
-    apply_fields(inf, body, only_set=True)
-    audit(session, "update", "influencer", inf.id, json.loads(body.model_dump_json(exclude_unset=True)))
-    session.commit()
+    session, own_id = db_session(), inf.id
+    try:
+        apply_fields(inf, body, only_set=True)
+        audit(session, "update", "influencer", inf.id, json.loads(body.model_dump_json(exclude_unset=True)))
+        session.commit()
+    except IntegrityError:
+        _after_race(body, own_id)
+        raise
     sync_index(current_org_id(), [inf.id])
     return influencer_to_dict(inf)
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from flask import Blueprint, request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from agent.llm import get_provider
@@ -105,14 +106,22 @@ def create(body: NegotiationCreate) -> tuple[dict[str, Any], int]:
 def post_message(negotiation_id: str, body: MessageIn) -> dict[str, Any]:
     """The creator's words in, the agent's reply out. A redelivery with the same Idempotency-Key is answered once."""
     session = db_session()
-    neg = _load(negotiation_id, for_update=True)
     dedupe = request.headers.get("Idempotency-Key", "").strip()[:200] or None
-    try:
-        outcome = service.take_message(session, neg, body.text, channel=body.channel, dedupe_key=dedupe,
-                                       provider=get_provider())
-    except service.NegotiationClosed:
-        raise ApiError(409, f"this negotiation is {neg.status}; it takes no more messages") from None
-    session.commit()
+    for attempt in range(2):
+        neg = _load(negotiation_id, for_update=True)
+        try:
+            outcome = service.take_message(session, neg, body.text, channel=body.channel, dedupe_key=dedupe,
+                                           provider=get_provider())
+            session.commit()
+            break
+        except service.NegotiationClosed:
+            raise ApiError(409, f"this negotiation is {neg.status}; it takes no more messages") from None
+        except IntegrityError:
+            # A simultaneous message took this turn's number (SQLite has no row lock), or the same
+            # redelivery won: take the turn again after it, or answer with the winner's reply.
+            session.rollback()
+            if attempt:
+                raise
     understood = outcome.understood or {}
     return {
         "reply": service.reply_dict(neg, outcome.reply),

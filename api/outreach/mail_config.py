@@ -32,7 +32,7 @@ def mail_config(settings: Settings | None = None) -> MailConfig:
     """Mail settings of the app this request or task runs for (see api.jobs.task_settings)."""
     s = settings or task_settings()
     return MailConfig(
-        transport=s.mail_transport, outbox_dir=s.outbox_dir, public_base_url=s.public_base_url,
+        transport=s.mail_transport, outbox_dir=s.outbox_dir, public_base_url=s.link_base_url,
         secret_key=s.secret_key, rate_per_domain=s.send_rate_per_domain,
         redis_url=s.redis_url or _redis_broker(s.celery_broker_url), lease_seconds=s.send_lease_seconds,
     )

@@ -9,7 +9,7 @@ from data.models.base import NAMING, Base, Money, TimestampMixin, UTCDateTime, n
 from data.models.calls import Call
 from data.models.campaigns import Campaign, CampaignMember, OutreachEmail, Suppression
 from data.models.compat import CompatLink
-from data.models.discovery import SearchSession
+from data.models.discovery import ProfileVector, SearchSession
 from data.models.evaluations import Replay, TurnAnnotation
 from data.models.influencers import AudienceProfile, Influencer, InfluencerRate, PlatformAccount, RecentPost
 from data.models.jobs import AuditLog, IdempotencyRecord, Job, JobPayload
@@ -20,6 +20,6 @@ __all__ = [
     "NAMING", "ApiKey", "AudienceProfile", "AuditLog", "Base", "Call", "Campaign", "CampaignMember", "CompatLink",
     "DealProbabilityPoint",
     "IdempotencyRecord", "Influencer", "InfluencerRate", "Job", "JobPayload", "Money", "Negotiation",
-    "NegotiationMessage", "Offer", "Organization", "OutreachEmail", "PlatformAccount", "RecentPost", "Replay",
-    "SearchSession", "Suppression", "TimestampMixin", "TurnAnnotation", "UTCDateTime", "new_id", "utcnow",
+    "NegotiationMessage", "Offer", "Organization", "OutreachEmail", "PlatformAccount", "ProfileVector", "RecentPost",
+    "Replay", "SearchSession", "Suppression", "TimestampMixin", "TurnAnnotation", "UTCDateTime", "new_id", "utcnow",
 ]
