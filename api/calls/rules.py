@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.outreach.suppression import normalize_email
+from agent.outreach.suppression import normalize_email
 from data.models import Influencer, Suppression
 from voice.calling_rules import InvalidPhoneNumber, next_calling_time, to_e164, zones_for
 
