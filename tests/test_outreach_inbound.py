@@ -20,6 +20,7 @@ from data.models import (
     Negotiation,
     NegotiationMessage,
     OutreachEmail,
+    Suppression,
 )
 from tests.builders import add_campaign, add_creator, add_email, add_member, add_negotiation
 
@@ -183,6 +184,9 @@ def test_when_several_organizations_negotiate_with_the_sender_the_recipient_says
     ("negotiating", "unsubscribe", "declined", "unsubscribed"),
     ("bounced", "interested", "open", "bounced"),
     ("unsubscribed", "interested", None, "unsubscribed"),
+    ("agreed", "unsubscribe", "agreed", "agreed"),  # an outcome is kept, as an unsubscribe link keeps it
+    ("declined", "unsubscribe", "declined", "declined"),
+    ("bounced", "unsubscribe", None, "bounced"),
 ])
 def test_a_reply_moves_the_member_on_and_stops_the_follow_ups(member, classification, negotiation, expected):
     row = CampaignMember(status=member, next_followup_at=SCHEDULED)
@@ -245,6 +249,17 @@ def test_a_reply_to_an_ended_negotiation_is_kept_without_a_turn(database_url, te
         member = s.get(CampaignMember, scene.member_id)
         assert (member.status, member.next_followup_at) == ("agreed", None)
         assert s.get(Negotiation, scene.negotiation_id).status == "agreed"
+
+
+def test_stop_after_a_deal_suppresses_the_address_and_keeps_the_deal(database_url, tenant):
+    scene = _scene(database_url, tenant.org_id, negotiation="agreed", member="agreed")
+    with session_scope(database_url) as s:
+        result = process_inbound(s, _mail(scene, "Please stop emailing me."))
+        assert (result.classification, result.suppressed, result.outcome) == ("unsubscribe", True, None)
+    with session_scope(database_url) as s:
+        [row] = s.scalars(select(Suppression).where(Suppression.org_id == tenant.org_id))
+        assert (row.email, row.reason) == (scene.address, "unsubscribe")
+        assert s.get(CampaignMember, scene.member_id).status == "agreed"
 
 
 def test_a_reply_to_an_open_negotiation_takes_one_turn_even_when_redelivered(database_url, tenant):
