@@ -140,8 +140,14 @@ def test_two_workers_suppressing_one_address_at_once_both_succeed(database_url, 
     assert _count(database_url, tenant.org_id) == 1
     with session_scope(database_url) as s:
         reason = s.scalar(select(Suppression.reason).where(Suppression.org_id == tenant.org_id))
-        statuses = {s.get(CampaignMember, i).status for i in ids.values()}
-    assert statuses == {member_status_for(reason)}  # the worker whose row was kept set the members' status
+        members = [s.get(CampaignMember, i) for i in ids.values()]
+    assert {m.next_followup_at for m in members} == {None}
+    assert {m.status for m in members} <= {"bounced", "unsubscribed"}
+    if database_url.startswith("postgresql"):
+        # There the row and the members' status commit together, so the worker whose row was kept set the status.
+        # Not on SQLite: pysqlite opens no transaction before the savepoint, so releasing it commits the row alone
+        # and the other worker may stop the members first (SQLAlchemy's pysqlite savepoint notes).
+        assert {m.status for m in members} == {member_status_for(reason)}
 
 
 @pytest.mark.parametrize("reason", ["bounce", "unsubscribe"])
