@@ -80,6 +80,9 @@ def test_thread_ids_put_in_reply_to_first_then_references_newest_first():
                        references=("<a@x>", "", "<b@x>"))
     assert mail.thread_ids() == ["<c@x>", "<b@x>", "<a@x>"]
     assert InboundMail(sender="a@b.example", text="hi", message_id="<m@b>").thread_ids() == []
+    usual = InboundMail(sender="a@b.example", text="hi", message_id="<m@b>", in_reply_to="<b@x>",
+                        references=("<a@x>", "<b@x>"))  # a mail client lists the parent in both headers
+    assert usual.thread_ids() == ["<b@x>", "<a@x>"]
 
 
 def test_in_reply_to_names_the_email_answered_and_its_negotiation(database_url, tenant):
@@ -196,7 +199,7 @@ def test_a_reply_moves_the_member_on_and_stops_the_follow_ups(member, classifica
 
 def test_a_redelivered_reply_is_stored_once(database_url, tenant):
     scene = _scene(database_url, tenant.org_id)
-    mail = _mail(scene, in_reply_to=scene.followup, references=(scene.initial,))
+    mail = _mail(scene, in_reply_to=scene.followup, references=(scene.initial, scene.followup))
     for _ in range(2):
         with session_scope(database_url) as s:
             store_inbound(s, mail, match_thread(s, mail))
@@ -206,6 +209,7 @@ def test_a_redelivered_reply_is_stored_once(database_url, tenant):
             "in", "received", "reply", f"in:{mail.message_id}")
         assert (row.org_id, row.negotiation_id, row.from_addr, row.body_text) == (
             tenant.org_id, scene.negotiation_id, scene.address, mail.text)
+        assert (row.in_reply_to, row.references) == (scene.followup, [scene.initial, scene.followup])
 
 
 def test_a_reply_stored_by_a_concurrent_delivery_meanwhile_is_not_an_error(database_url, tenant):

@@ -49,9 +49,10 @@ class InboundMail:
     references: Sequence[str] = field(default_factory=tuple)
 
     def thread_ids(self) -> list[str]:
-        """Message-IDs this email answers, most specific first (In-Reply-To, then References newest first)."""
+        """Message-IDs this email answers, most specific first (In-Reply-To, then References newest first), each once
+        (clients usually list the In-Reply-To id last in References too)."""
         ids = [self.in_reply_to, *reversed(self.references)] if self.in_reply_to else list(reversed(self.references))
-        return [i.strip() for i in ids if i and i.strip()]
+        return list(dict.fromkeys(i.strip() for i in ids if i and i.strip()))
 
 
 @dataclass(frozen=True)
