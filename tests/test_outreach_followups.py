@@ -1,4 +1,4 @@
-"""Follow-ups on their own (README "Outreach"): what is due at a given moment, which template each one uses, and
+"""Follow-ups on their own (api.outreach.followups): what is due at a given moment, which template each one uses, and
 what stops the sequence (a reply, a closed negotiation, a suppressed address, the campaign's maximum)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A creator's reply on its own (README "Outreach"): which thread it answers (In-Reply-To, References, the sender,
+"""A creator's reply on its own (agent.outreach.inbound): which thread it answers (In-Reply-To, References, the sender,
 and the recipient when several organizations negotiate with that sender), what it does to the campaign member,
 storing it once, and a reply to a negotiation that has ended."""
 

@@ -1,5 +1,5 @@
 """send_row on its own: one claim per send, the lease of a dead worker's claim, what a refusal does to the row and
-the address, and the send task's retry schedule (README "Outreach"; the reasoning is in api.outreach.sending)."""
+the address, and the send task's retry schedule (the reasoning is in the docstring of api.outreach.sending)."""
 
 from __future__ import annotations
 

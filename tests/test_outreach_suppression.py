@@ -1,5 +1,5 @@
-"""The do-not-email list on its own (README "Outreach"): one row per address and organization however many workers
-record it at once, and what recording it does to the campaign members of that address."""
+"""The do-not-email list on its own (agent.outreach.suppression): one row per address and organization however many
+workers record it at once, and what recording it does to the campaign members of that address."""
 
 from __future__ import annotations
 
