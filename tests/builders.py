@@ -14,11 +14,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from agent.outreach.mailer import make_message_id
+from api.outreach.emails import email_key
 from api.outreach.inbound_mail import sign_inbound
 from data.db import session_scope
 from data.influencers import create_influencer
-from data.models import CampaignMember
+from data.models import Campaign, CampaignMember, Influencer, Negotiation, OutreachEmail
 from data.schemas import InfluencerIn
 from tests.payloads import CAMPAIGN, creator
 
@@ -125,3 +128,65 @@ def recorded_negotiation(client: Any, tenant: Any, texts: list[str] | None = Non
                         headers=tenant.headers("manager"))
         assert r.status_code in (200, 409), r.json
     return neg.json["id"]
+# ---------------------------------------------------------------- outreach rows stored directly (unit tests)
+
+
+def use_outreach_env(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
+    """Outside any app, tasks read the process settings: point them at this database, with no send-rate wait."""
+    use_env(monkeypatch, DATABASE_URL=database_url, SEND_RATE_PER_DOMAIN="0", PUBLIC_BASE_URL=BASE_URL,
+            SECRET_KEY="unsubscribe-test-key", LLM_PROVIDER="offline", MAIL_TRANSPORT="outbox")
+
+
+def add_campaign(s: Session, org_id: str, **changes: Any) -> Campaign:
+    """The CAMPAIGN payload stored as a row (its sender flattened into the sender_* columns)."""
+    sender = CAMPAIGN["sender"]
+    fields = {**{k: v for k, v in CAMPAIGN.items() if k != "sender"}, "sender_name": sender["name"],
+              "sender_email": sender["email"], "sender_postal_address": sender["postal_address"],
+              "status": "active", **changes}
+    campaign = Campaign(org_id=org_id, **fields)
+    s.add(campaign)
+    s.flush()
+    return campaign
+
+
+def add_creator(s: Session, org_id: str, n: int, email: str | None = None, **changes: Any) -> Influencer:
+    """Creator `n` of `creator()` (unique per organization), stored with `email` (default c<n>@creators.example)."""
+    body = creator(n, **{"email": email or f"c{n}@creators.example", **changes})
+    return create_influencer(s, org_id, InfluencerIn.model_validate(body))
+
+
+def add_member(s: Session, campaign: Campaign, influencer_id: str, **changes: Any) -> CampaignMember:
+    member = CampaignMember(org_id=campaign.org_id, campaign_id=campaign.id, influencer_id=influencer_id,
+                            **{"status": "added", **changes})
+    s.add(member)
+    s.flush()
+    return member
+
+
+def add_email(s: Session, campaign: Campaign, influencer_id: str | None, to_addr: str, key: str = "initial",
+              **changes: Any) -> OutreachEmail:
+    """An outgoing email row keyed like the real ones (`<campaign>:<influencer>:<key>`), `pending` by default."""
+    sender = campaign.sender_email or "sender@example.com"
+    fields = {"kind": key.split("_")[0], "direction": "out", "from_addr": sender, "subject": "A note from Lumen Skin",
+              "body_text": "Hello there.", "body_html": "<p>Hello there.</p>", "status": "pending",
+              "message_id": make_message_id(sender.rsplit("@", 1)[-1]),
+              "idempotency_key": email_key(campaign.id, influencer_id or "-", key), **changes}
+    row = OutreachEmail(org_id=campaign.org_id, campaign_id=campaign.id, influencer_id=influencer_id,
+                        to_addr=to_addr, **fields)
+    s.add(row)
+    s.flush()
+    return row
+
+
+def add_negotiation(s: Session, campaign: Campaign, inf: Influencer, status: str = "open") -> Negotiation:
+    """A negotiation opened by the agent as a launch opens it, then given `status`."""
+    from decimal import Decimal
+
+    from agent.negotiation import service
+
+    neg = service.start(s, org_id=campaign.org_id, campaign=campaign, influencer=inf, channel="email",
+                        target_usd=Decimal(PRICING["target_usd"]), max_usd=Decimal(PRICING["max_usd"]),
+                        deliverables=list(campaign.deliverables), usage_rights=None)
+    neg.status = status
+    s.flush()
+    return neg

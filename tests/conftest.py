@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.builders import service_url
+from tests.builders import service_url, use_outreach_env
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -93,6 +93,13 @@ def tenant(database_url: str, request: pytest.FixtureRequest) -> Tenant:
 @pytest.fixture()
 def other_tenant(database_url: str) -> Tenant:
     return make_tenant(database_url, f"other-{os.urandom(4).hex()}")
+
+
+@pytest.fixture()
+def outreach_db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """`database_url`, which outreach tasks called outside any app (send_row, send_due_followups) also use."""
+    use_outreach_env(monkeypatch, database_url)
+    return database_url
 
 
 @pytest.fixture(autouse=True)

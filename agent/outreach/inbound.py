@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from agent.llm import LLMProvider
 from agent.outreach.suppression import suppress, suppression_for
 from data.models import Campaign, CampaignMember, Influencer, Negotiation, OutreachEmail
-from data.statuses import EmailStatus, MemberStatus, NegotiationStatus
+from data.statuses import STOPPABLE, EmailStatus, MemberStatus, NegotiationStatus
 
 CLASSIFICATION = {
     "accept": "interested", "accept_with_condition": "interested", "counter": "interested", "greet": "interested",
@@ -49,9 +49,10 @@ class InboundMail:
     references: Sequence[str] = field(default_factory=tuple)
 
     def thread_ids(self) -> list[str]:
-        """Message-IDs this email answers, most specific first (In-Reply-To, then References newest first)."""
+        """Message-IDs this email answers, most specific first (In-Reply-To, then References newest first), each once
+        (clients usually list the In-Reply-To id last in References too)."""
         ids = [self.in_reply_to, *reversed(self.references)] if self.in_reply_to else list(reversed(self.references))
-        return [i.strip() for i in ids if i and i.strip()]
+        return list(dict.fromkeys(i.strip() for i in ids if i and i.strip()))
 
 
 @dataclass(frozen=True)
@@ -160,10 +161,12 @@ def classify_and_answer(s: Session, mail: InboundMail, thread: Thread,
 
 
 def update_member(member: CampaignMember, classification: str, negotiation: Negotiation | None) -> None:
-    """A reply stops the member's follow-ups and moves their status on (a bounce or unsubscribe stays)."""
+    """A reply stops the member's follow-ups and moves their status on (a bounce or unsubscribe stays); asking to
+    unsubscribe changes only a member still in progress, as suppressing the address does (an outcome is kept)."""
     member.next_followup_at = None
     if classification == "unsubscribe":
-        member.status = MemberStatus.UNSUBSCRIBED
+        if member.status in STOPPABLE:
+            member.status = MemberStatus.UNSUBSCRIBED
     elif member.status not in (MemberStatus.BOUNCED, MemberStatus.UNSUBSCRIBED):
         member.status = MEMBER_BY_NEGOTIATION.get(negotiation.status, MemberStatus.REPLIED) if negotiation \
             else MemberStatus.REPLIED
