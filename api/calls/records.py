@@ -37,7 +37,8 @@ def call_to_dict(call: Call) -> dict[str, Any]:
         "conversation_id": call.conversation_id, "to_number": call.to_number,
         "started_at": iso(call.started_at), "ended_at": iso(call.ended_at), "duration_s": call.duration_s,
         "transcript": list(call.transcript or []), "summary": call.summary, "failure_reason": call.failure_reason,
-        "attempts": call.attempts, "max_attempts": call.max_attempts, "scheduled_for": iso(call.not_before),
+        "attempts": call.attempts, "max_attempts": call.max_attempts,
+        "scheduled_for": iso(call.not_before) if call.status != CallStatus.IN_PROGRESS else None,
         "persona": call.persona, "created_at": iso(call.created_at), "updated_at": iso(call.updated_at),
     }
 

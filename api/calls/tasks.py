@@ -4,6 +4,10 @@ calls whose time has come (calling hours, retries), `calls.recover` fetches a co
 Dialing is claimed first (status dialing, attempts + 1, committed) so a redelivered task never dials again; a
 claim that outlived DIAL_LEASE without an answer is given up as unknown rather than redialed (it may have rung).
 Only a failure the provider reported before anything rang (429, 5xx, unreachable) is retried, up to max_attempts.
+
+A call in progress keeps its next recovery check in `not_before`: RECOVER_AFTER after dialing, and again after each
+look that found the conversation unfinished, until RECOVER_GIVE_UP, when it is marked failed. `dispatch_due` runs
+those checks too, so a lost countdown (a restart) delays a recovery but never drops it.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from voice.simulated import LineSink, SimulatedProvider, TurnAnswer
 log = logging.getLogger(__name__)
 DIAL_LEASE = timedelta(minutes=10)
 RECOVER_AFTER = timedelta(minutes=30)
+RECOVER_GIVE_UP = timedelta(hours=24)
 
 
 def _converse(call_id: str) -> Callable[[dict[str, object]], TurnAnswer]:
@@ -67,17 +72,22 @@ def provider_for(call_id: str, on_line: LineSink | None = None) -> VoiceProvider
     return SimulatedProvider(config, converse=_converse(call_id), terms=terms, on_line=on_line)  # type: ignore[arg-type]
 
 
-def schedule(call_id: str, at: datetime | None) -> None:
-    """Run `calls.place` now, or at `at` (countdown with a broker; a timer in-process, with dispatch_due behind it)."""
+def _later(task: Task, call_id: str, at: datetime | None) -> None:
+    """Run `task` now, or at `at` (countdown with a broker; a timer in-process, with dispatch_due behind both)."""
     delay = 0.0 if at is None else max(0.0, (at - datetime.now(UTC)).total_seconds())
     if delay <= 0:
-        jobs.enqueue(place_task, call_id)
+        jobs.enqueue(task, call_id)
     elif not jobs.in_process():
-        place_task.apply_async(args=(call_id,), countdown=delay)
+        task.apply_async(args=(call_id,), countdown=delay)
     else:
-        timer = threading.Timer(delay, jobs.enqueue, args=(place_task, call_id))
+        timer = threading.Timer(delay, jobs.enqueue, args=(task, call_id))
         timer.daemon = True
         timer.start()
+
+
+def schedule(call_id: str, at: datetime | None) -> None:
+    """Dial the call now, or at `at` (the creator's calling hours, a retry's backoff)."""
+    _later(place_task, call_id, at)
 
 
 def _claim(call_id: str, now: datetime, respect_hours: bool = True) -> tuple[CallRequest, datetime | None] | str:
@@ -151,44 +161,72 @@ def place(call_id: str, *, on_line: LineSink | None = None, now: datetime | None
         assert call is not None
         call.conversation_id = call.conversation_id or placed.conversation_id
         call.provider_call_id = placed.provider_call_id
+        recover_at: datetime | None = None
         if placed.finished is not None:
             store_conversation(s, call, placed.finished)
         elif call.status == CallStatus.DIALING:
             call.status, call.started_at = CallStatus.IN_PROGRESS, moment
+            call.not_before = recover_at = moment + RECOVER_AFTER
         s.commit()
         status = str(call.status)
-    if placed.finished is None and not jobs.in_process():
-        recover_task.apply_async(args=(call_id,), countdown=RECOVER_AFTER.total_seconds())
+    if recover_at is not None:
+        _later(recover_task, call_id, recover_at)
     return status
 
 
-def recover(call_id: str) -> str:
-    """Fetch the conversation of a call whose post-call webhook never arrived."""
+def recover(call_id: str, now: datetime | None = None) -> str:
+    """Fetch the conversation of a call whose post-call webhook never arrived; look again later while it is not
+    finished (or the provider is down), and give the call up as failed after RECOVER_GIVE_UP."""
+    moment = now or datetime.now(UTC)
     with jobs.session() as s:
         call = s.get(Call, call_id)
         if call is None or call.transcript_received_at is not None or not call.conversation_id:
             return "nothing to recover"
-        conversation_id = call.conversation_id
-    conversation = provider_for(call_id).get_conversation(conversation_id)
-    if conversation is None:
-        return "not finished"
+        conversation_id, since = call.conversation_id, call.dialing_at or call.created_at
+    try:
+        conversation = provider_for(call_id).get_conversation(conversation_id)
+        unavailable = None
+    except VoiceError as exc:
+        conversation, unavailable = None, exc
     with jobs.session() as s:
         call = s.scalar(select(Call).where(Call.id == call_id).with_for_update())
-        stored = call is not None and store_conversation(s, call, conversation)
+        if call is None or call.transcript_received_at is not None:
+            return "already stored"
+        if conversation is not None:
+            store_conversation(s, call, conversation)
+            s.commit()
+            return "recovered"
+        if since is not None and moment - since > RECOVER_GIVE_UP:
+            call.status, call.not_before, call.ended_at = CallStatus.FAILED, None, call.ended_at or moment
+            call.failure_reason = (f"no transcript came from the provider within {RECOVER_GIVE_UP}"
+                                   + (f" (last error: {unavailable})" if unavailable else ""))[:2000]
+            s.commit()
+            return "given up"
+        call.not_before = moment + RECOVER_AFTER
         s.commit()
-    return "recovered" if stored else "already stored"
+        next_at = call.not_before
+    if unavailable is not None:
+        log.warning("recovering call %s: %s; trying again at %s", call_id, unavailable, next_at.isoformat())
+    _later(recover_task, call_id, next_at)
+    return "provider unavailable" if unavailable else "not finished"
 
 
 def dispatch_due(now: datetime | None = None) -> int:
-    """Start every call whose scheduled time has come (the worker's beat runs this)."""
+    """Start every call whose scheduled time has come and look for the conversations of calls whose webhook is
+    overdue (the worker's beat runs this); how many tasks it queued."""
     moment = now or datetime.now(UTC)
     with jobs.session() as s:
         due = list(s.scalars(select(Call.id).where(
             Call.status.in_([CallStatus.QUEUED, CallStatus.FAILED, CallStatus.NO_ANSWER]),
             Call.not_before.is_not(None), Call.not_before <= moment)))
+        overdue = list(s.scalars(select(Call.id).where(
+            Call.status == CallStatus.IN_PROGRESS, Call.transcript_received_at.is_(None),
+            Call.not_before.is_not(None), Call.not_before <= moment)))
     for call_id in due:
         jobs.enqueue(place_task, call_id)
-    return len(due)
+    for call_id in overdue:
+        jobs.enqueue(recover_task, call_id)
+    return len(due) + len(overdue)
 
 
 @celery.task(name="calls.place", bind=True, acks_late=True, max_retries=0)
