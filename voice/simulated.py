@@ -135,9 +135,9 @@ class SimulatedProvider:
             nonlocal clock
             transcript.append({"role": role, "message": text, "time_in_call_secs": int(clock)})
             messages.append({"role": "assistant" if role == "agent" else "user", "content": text})
-            if self.on_line is not None:
+            if self.on_line is not None:  # the same whole seconds ElevenLabs (and the stored transcript) gives
                 self.on_line(TranscriptLine(role="agent" if role == "agent" else "influencer", text=text,
-                                            t_s=round(clock, 1)))
+                                            t_s=float(int(clock))))
             clock += _seconds(text) + rng.uniform(0.4, 1.2)
 
         say("agent", FIRST_MESSAGE.format(creator=request.creator_name or "there", brand=request.brand,

@@ -26,7 +26,7 @@ from data.statuses import CLOSED_NEGOTIATION, NegotiationStatus
 from voice.calling_rules import InvalidPhoneNumber, to_e164
 from voice.chat_wire import ChatRequest, Reply, last_assistant_text, position_key, trailing_utterances
 from voice.simulated import TurnAnswer
-from voice.spoken import money_words, spoken_problems, to_spoken
+from voice.spoken import counts_in_words, deliverables_words, money_words, spoken_problems, to_spoken
 from voice.utterances import fragment_reply, is_fragment, wants_no_calls
 
 log = logging.getLogger(__name__)
@@ -80,10 +80,21 @@ def speakable(text: str, decision: Decision) -> str:
     new = [p for p in spoken_problems(spoken, decision, product_allowed=True) if p not in written]
     if not new:
         return spoken
-    log.warning("spoken wording failed the gate (%s); restating the offer", "; ".join(new))
-    if decision.offer_usd is not None:
-        return f"Our offer is {money_words(decision.offer_usd)}. What do you think?"
-    return "Thanks. Let me check on that and get back to you."
+    log.warning("spoken wording failed the gate (%s); restating the decision", "; ".join(new))
+    return restatement(decision)
+
+
+def restatement(decision: Decision) -> str:
+    """The decision said plainly, with the package it is for (which may have changed: a trimmed scope)."""
+    if decision.offer_usd is None:
+        return "Thanks. Let me check on that and get back to you."
+    package = deliverables_words(decision.deliverables)
+    terms = money_words(decision.offer_usd) + (f" for {package}" if package else "")
+    if decision.usage_rights:
+        terms += f", with {counts_in_words(decision.usage_rights)} usage rights"
+    if decision.action == Action.ACCEPT:
+        return f"Great, we have a deal: {terms}. We'll send the paperwork next."
+    return f"Our offer is {terms}. What do you think?"
 
 
 def _end_reason(neg: Negotiation, opted_out: bool) -> str | None:
