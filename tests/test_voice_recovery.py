@@ -47,10 +47,10 @@ def fake(app: Any) -> Iterator[FakeElevenLabs]:
             app.extensions["settings"] = before
 
 
-def _negotiation(client: Any, tenant: Any, database_url: str) -> str:
+def _negotiation(client: Any, tenant: Any, database_url: str, **campaign_fields: Any) -> str:
     [inf] = seed_creators(database_url, tenant.org_id, 1, domain=f"{os.urandom(4).hex()}.example",
                           phone="+13105550100", location=_awake_city())
-    campaign = make_campaign(client, tenant)
+    campaign = make_campaign(client, tenant, **campaign_fields)
     r = client.post("/api/v1/negotiations", headers=tenant.headers("manager"), json={
         "campaign_id": campaign["id"], "influencer_id": inf, "channel": "voice", "target_usd": 2000,
         "max_usd": 3000, "deliverables": ["1 reel", "3 stories"]})
@@ -225,3 +225,50 @@ def test_recovery_gives_up_after_a_day(client: Any, tenant: Any, database_url: s
     call = _call(client, tenant, call_id)
     assert call["status"] == "failed" and "no transcript" in call["failure_reason"]
     assert len(fake.outbound_calls()) == 1
+
+
+def _initiation_failure(client: Any, conversation_id: str, reason: str) -> Any:
+    body = json.dumps({"type": "call_initiation_failure", "event_timestamp": int(time.time()), "data": {
+        "agent_id": "agent_1", "conversation_id": conversation_id, "failure_reason": reason,
+        "metadata": {"type": "twilio", "body": {"CallStatus": reason}}}}).encode()
+    return client.post("/voice/webhooks/elevenlabs", data=body,
+                       headers={"ElevenLabs-Signature": sign(body, WEBHOOK_SECRET, int(time.time()))})
+
+
+def test_an_unanswered_call_is_retried_up_to_the_campaign_setting(client: Any, tenant: Any, database_url: str,
+                                                                   app: Any, fake: FakeElevenLabs,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.calls.reconcile import RETRY_AFTER
+    from api.calls.tasks import dispatch_due, place
+
+    neg = _negotiation(client, tenant, database_url, call_attempts_max=2)
+    call_id = client.post(f"/api/v1/negotiations/{neg}/calls", json={},
+                          headers=tenant.headers("manager")).json["call_id"]
+    assert wait_idle(30)
+    first = _call(client, tenant, call_id)
+    assert first["status"] == "in_progress" and first["max_attempts"] == 2 and first["attempts"] == 1
+    r = _initiation_failure(client, first["conversation_id"], "no-answer")
+    assert r.status_code == 200 and r.json["status"] == "no_answer" and r.json["retry_at"], r.json
+    call = _call(client, tenant, call_id)
+    assert call["status"] == "no_answer" and "no-answer" in call["failure_reason"] and call["scheduled_for"]
+    queued = _queued_tasks(monkeypatch)
+    due = datetime.now(UTC) + RETRY_AFTER + timedelta(minutes=1)
+    with app.app_context():
+        dispatch_due(due)
+        assert ("calls.place", call_id) in queued
+        assert place(call_id, now=due) == "in_progress"
+    second = _call(client, tenant, call_id)
+    assert second["attempts"] == 2 and len(fake.outbound_calls()) == 2
+    assert second["conversation_id"] != first["conversation_id"]  # the redial's own conversation
+    r = _initiation_failure(client, second["conversation_id"], "busy")
+    assert r.json["status"] == "no_answer" and r.json["retry_at"] is None  # two attempts were the campaign's limit
+    queued.clear()
+    with app.app_context():
+        dispatch_due(due + timedelta(days=1))
+        assert place(call_id, now=due + timedelta(days=1)) == "no_answer"
+    assert ("calls.place", call_id) not in queued and len(fake.outbound_calls()) == 2
+    failed = _initiation_failure(client, second["conversation_id"], "unknown")
+    assert failed.json["status"] == "failed"
+    campaign_id = client.get(f"/api/v1/negotiations/{neg}", headers=tenant.headers("manager")).json["campaign_id"]
+    campaign = client.get(f"/api/v1/campaigns/{campaign_id}", headers=tenant.headers("manager")).json
+    assert campaign["call_attempts_max"] == 2

@@ -18,12 +18,15 @@ from voice.simulated import Terms
 
 def create_call(s: Session, neg: Negotiation, *, provider: str, to_number: str | None, max_attempts: int,
                 persona: str | None = None, now: datetime | None = None) -> Call:
-    """A queued call for this negotiation (flushes). Raises rules.CallNotAllowed when it may never be placed."""
+    """A queued call for this negotiation (flushes), dialed at most the campaign's `call_attempts_max` times, else
+    `max_attempts` (the service setting). Raises rules.CallNotAllowed when it may never be placed."""
     moment = now or datetime.now(UTC)
     influencer = s.get(Influencer, neg.influencer_id) if neg.influencer_id else None
     plan = plan_call(s, neg.org_id, influencer, to_number, moment)
+    campaign = s.get(Campaign, neg.campaign_id) if neg.campaign_id else None
+    attempts = (campaign.call_attempts_max if campaign is not None else None) or max_attempts
     call = Call(org_id=neg.org_id, negotiation_id=neg.id, influencer_id=neg.influencer_id, provider=provider,
-                status=CallStatus.QUEUED, to_number=plan.to_number, persona=persona, max_attempts=max_attempts,
+                status=CallStatus.QUEUED, to_number=plan.to_number, persona=persona, max_attempts=attempts,
                 not_before=plan.not_before, transcript=[])
     s.add(call)
     s.flush()

@@ -159,7 +159,7 @@ def place(call_id: str, *, on_line: LineSink | None = None, now: datetime | None
     with jobs.session() as s:
         call = s.scalar(select(Call).where(Call.id == call_id).with_for_update())
         assert call is not None
-        call.conversation_id = call.conversation_id or placed.conversation_id
+        call.conversation_id = placed.conversation_id or call.conversation_id  # a redial is a new conversation
         call.provider_call_id = placed.provider_call_id
         recover_at: datetime | None = None
         if placed.finished is not None:
