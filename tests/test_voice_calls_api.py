@@ -62,6 +62,14 @@ def test_a_simulated_call_negotiates_and_stores_its_transcript(client: Any, tena
     assert all(o["amount_usd"] <= 3000 for o in state["offers"] if o["role"] == "agent")
     listed = client.get(f"/api/v1/calls?negotiation_id={neg}", headers=tenant.headers("manager")).json
     assert [c["id"] for c in listed["items"]] == [r.json["call_id"]]
+    # per turn: the creator's words, the decision and the deal probability after it, as the negotiation has them
+    spoken = [line["text"] for line in call["transcript"] if line["role"] == "influencer" and line["text"] != "Hello?"]
+    assert [t["influencer"] for t in call["turns"]] == spoken
+    assert all(t["agent"] in [line["text"] for line in call["transcript"]] for t in call["turns"])
+    history = [p["value"] for p in state["deal_probability_history"]]
+    assert [t["deal_probability"] for t in call["turns"]] == history[1:]
+    assert all(t["offer_usd"] is None or t["offer_usd"] <= 3000 for t in call["turns"])
+    assert call["negotiation_status"] == state["status"] and call["deal_probability"] == state["deal_probability"]
 
 
 def test_no_phone_and_outside_hours(client: Any, tenant: Any, database_url: str) -> None:
@@ -222,3 +230,17 @@ def test_a_voice_launch_places_one_call_per_creator(client: Any, tenant: Any, da
     assert len(calls) == 2 and {c["status"] for c in calls} == {"completed"}
     job = client.get(f"/api/v1/jobs/{r.json['job_id']}", headers=tenant.headers("manager")).json
     assert job["failed"] == 1, job
+
+
+def test_a_browser_session_is_not_the_launch_call(client: Any, tenant: Any, database_url: str, app: Any) -> None:
+    from api.calls.launch import launch_call
+    from data.db import session_scope
+    from data.models import Negotiation
+
+    neg = _negotiation(client, tenant, database_url)
+    session = client.get(f"/api/v1/negotiations/{neg}/voice-session", headers=tenant.headers("manager"))
+    assert session.status_code == 200 and session.json["signed_url"] and session.json["expires_at"]
+    with app.app_context(), session_scope(database_url) as s:
+        call = launch_call(s, s.get(Negotiation, neg))
+        assert call.id != session.json["call_id"] and call.to_number == "+13105550100"
+        assert launch_call(s, s.get(Negotiation, neg)).id == call.id  # the launch running again reuses it

@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from api.calls import voice_views
 from tests.builders import make_campaign, seed_creators
+from voice.spoken import to_spoken
 
 SECRET = "dev-voice-llm-secret"
 HISTORY = [{"role": "system", "content": "x"}, {"role": "assistant", "content": "Hi, this is Glow."}]
@@ -135,3 +136,34 @@ def test_a_broken_turn_asks_to_repeat_and_stores_nothing(client: Any, tenant: An
 def test_an_unknown_negotiation_is_404_before_streaming(client: Any, settings: None) -> None:
     r = _post(client, _body("no-such-negotiation", "hello there, my rate is two thousand"))
     assert r.status_code == 404
+
+
+def _reply(client: Any, body: dict[str, Any]) -> tuple[str, bool]:
+    raw = b"".join(_post(client, body).response).decode()
+    return _content(raw).strip(), '"tool_calls"' in raw
+
+
+def test_a_spoken_opt_out_ends_the_call_and_every_later_one(client: Any, tenant: Any, database_url: str,
+                                                            settings: None) -> None:
+    neg = _negotiation(client, tenant, database_url)
+    text, ended = _reply(client, _body(neg, "Please stop calling me, I'm not interested."))
+    assert ended and text
+    r = client.post(f"/api/v1/negotiations/{neg}/calls", json={}, headers=tenant.headers("manager"))
+    assert r.status_code == 422 and r.json["error"]["code"] == "do_not_call", r.json
+    other = client.post(f"/api/v1/negotiations/{neg}/calls", json={"to_number": "+1 310 555 0100"},
+                        headers=tenant.headers("manager"))
+    assert other.status_code == 422  # the same number written another way
+
+
+def test_the_opening_and_a_request_after_our_own_line(client: Any, tenant: Any, database_url: str,
+                                                      settings: None) -> None:
+    neg = _negotiation(client, tenant, database_url)
+    opening = client.get(f"/api/v1/negotiations/{neg}", headers=tenant.headers("manager")).json["messages"][0]
+    body = _body(neg, "unused")
+    body["messages"] = [{"role": "system", "content": "x"}]
+    text, ended = _reply(client, body)  # no first message on the agent: ours opens the call
+    assert not ended and text == to_spoken(opening["text"]).strip() and "$" not in text
+    body["messages"] = [*HISTORY, {"role": "user", "content": "Hi!"}, {"role": "assistant", "content": "Hi there."}]
+    text, _ = _reply(client, body)  # asked again after our own line, with nothing new from the creator
+    assert text == "I'm still here whenever you're ready."
+    assert _influencer_turns(client, tenant, neg) == []

@@ -6,12 +6,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.calls.rules import plan_call
-from data.models import Call, Campaign, Influencer, Negotiation
+from data.models import Call, Campaign, DealProbabilityPoint, Influencer, Negotiation, NegotiationMessage, Offer
 from data.serialize import iso
 from data.statuses import CallStatus
+from data.types import money_json
 from voice.provider import CallRequest
 from voice.simulated import Terms
 
@@ -61,3 +63,32 @@ def simulated_terms(neg: Negotiation, influencer: Influencer | None) -> Terms:
                  usage_rights=neg.usage_rights,
                  followers=max(1000, influencer.total_followers if influencer is not None else 50_000),
                  engagement_rate=Decimal(str(engagement)) if engagement else Decimal("3.5"))
+
+
+def call_turns(s: Session, call: Call) -> list[dict[str, Any]]:
+    """The negotiation turns this call took, in order: what the creator said, what the policy decided and the
+    deal probability after it (a creator line only the post-call transcript had has no decision)."""
+    said = list(s.scalars(select(NegotiationMessage).where(
+        NegotiationMessage.negotiation_id == call.negotiation_id, NegotiationMessage.role == "influencer",
+        NegotiationMessage.dedupe_key.like(f"voice:{call.id}:%")).order_by(NegotiationMessage.seq)))
+    if not said:
+        return []
+    seqs = [m.seq + 1 for m in said]
+    replies = {m.seq: m for m in s.scalars(select(NegotiationMessage).where(
+        NegotiationMessage.negotiation_id == call.negotiation_id, NegotiationMessage.role == "agent",
+        NegotiationMessage.seq.in_(seqs)))}
+    offers = {o.seq: o for o in s.scalars(select(Offer).where(
+        Offer.negotiation_id == call.negotiation_id, Offer.role == "agent", Offer.seq.in_(seqs)))}
+    points = {p.at: p.value for p in s.scalars(select(DealProbabilityPoint).where(
+        DealProbabilityPoint.negotiation_id == call.negotiation_id))}  # a turn's point carries the turn's time
+    turns = []
+    for message in said:
+        reply = replies.get(message.seq + 1)
+        offer = offers.get(message.seq + 1)
+        turns.append({
+            "influencer": message.text, "understood": message.understood, "at": iso(message.at),
+            "agent": reply.text if reply else None, "action": reply.action if reply else None,
+            "offer_usd": money_json(offer.amount_usd) if offer else None,
+            "deal_probability": points.get(reply.at) if reply else None,
+        })
+    return turns

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 _END_REASONS = {NegotiationStatus.AGREED: "deal agreed", NegotiationStatus.DECLINED: "no deal",
                 NegotiationStatus.ESCALATED: "handed to a colleague", NegotiationStatus.EXPIRED: "negotiation expired"}
+STILL_HERE = "I'm still here whenever you're ready."
 _CLOSED_LINES = {NegotiationStatus.AGREED: "We already have a deal, thank you. We'll send the paperwork next.",
                  NegotiationStatus.ESCALATED: "A colleague is taking this from here and will be in touch. Thanks!"}
 
@@ -128,7 +129,10 @@ def take_voice_turn(s: Session, target: Target, req: ChatRequest) -> TurnAnswer:
     """Answer one request (commits the turn when one is taken)."""
     neg = target.negotiation
     pending = trailing_utterances(req.messages)
-    if not pending:  # the agent speaks first (no first message configured on the ElevenLabs agent)
+    if not pending:
+        if last_assistant_text(req.messages) is not None:  # asked again after our own line (silence, a tool result)
+            return TurnAnswer(Reply(STILL_HERE), None)
+        # the agent speaks first (no first message configured on the ElevenLabs agent)
         opening = next((m for m in neg.messages if m.role == "agent"), None)
         return TurnAnswer(Reply(to_spoken(opening.text) if opening else "Hi, thanks for taking the call."), None)
     keys = [position_key(target.scope, u) for u in pending]

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlalchemy import select
 
 from api.calls.config import voice_config
-from api.calls.records import call_request, call_to_dict, create_call
+from api.calls.records import call_request, call_to_dict, call_turns, create_call
 from api.calls.rules import CallNotAllowed
 from api.calls.tasks import provider_for, schedule
 from api.http.auth import current_org_id, require_role
@@ -68,11 +68,15 @@ def place_call(negotiation_id: str, body: CallCreate) -> tuple[dict[str, Any], i
 @bp.get("/calls/<call_id>")
 @require_role("manager", "evaluator")
 def get_call(call_id: str) -> dict[str, Any]:
-    """One call: status, timings, transcript and summary."""
-    call = db_session().scalar(select(Call).where(Call.id == call_id, Call.org_id == current_org_id()))
+    """One call: status, timings, transcript and summary; the negotiation's outcome, and per turn the creator's
+    words, the policy's decision and the deal probability after it."""
+    session = db_session()
+    call = session.scalar(select(Call).where(Call.id == call_id, Call.org_id == current_org_id()))
     if call is None:
         raise not_found("call")
-    return call_to_dict(call)
+    neg = session.get(Negotiation, call.negotiation_id)
+    return {**call_to_dict(call), "negotiation_status": neg.status if neg else None,
+            "deal_probability": neg.deal_probability if neg else None, "turns": call_turns(session, call)}
 
 
 @bp.get("/calls")
