@@ -167,3 +167,36 @@ def test_the_opening_and_a_request_after_our_own_line(client: Any, tenant: Any, 
     text, _ = _reply(client, body)  # asked again after our own line, with nothing new from the creator
     assert text == "I'm still here whenever you're ready."
     assert _influencer_turns(client, tenant, neg) == []
+
+
+def test_header_only_turns_of_two_calls_do_not_collide(client: Any, tenant: Any, database_url: str,
+                                                       settings: None) -> None:
+    from api.calls.records import create_call
+    from data.db import session_scope
+    from data.models import Call, Negotiation
+
+    neg = _negotiation(client, tenant, database_url)
+
+    def live_call() -> str:
+        with session_scope(database_url) as s:
+            for old in s.query(Call).filter(Call.negotiation_id == neg):
+                old.status = "completed"
+            call = create_call(s, s.get(Negotiation, neg), provider="elevenlabs", to_number=None, max_attempts=1)
+            call.status = "in_progress"
+            return call.id
+
+    def say(text: str) -> str:
+        body = _body(neg, text)
+        del body["elevenlabs_extra_body"]
+        r = client.post("/voice/llm/chat/completions", json=body,
+                        headers={"Authorization": f"Bearer {SECRET}", "X-Negotiation-Id": neg})
+        assert r.status_code == 200
+        return _content(r.get_data(as_text=True)).removeprefix(voice_views.FILLER)  # a slow first turn
+
+    live_call()
+    first = say("Hi! My rate is four thousand dollars.")
+    assert say("Hi! My rate is four thousand dollars.") == first  # a retry on the same call
+    live_call()  # the next call: the same positions in a new conversation
+    say("Hi again. I could do three thousand five hundred.")
+    assert _influencer_turns(client, tenant, neg) == ["Hi! My rate is four thousand dollars.",
+                                                      "Hi again. I could do three thousand five hundred."]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,7 +22,7 @@ from agent.negotiation.gate import validate
 from agent.negotiation.types import Action, Decision
 from api.calls.rules import add_do_not_call
 from data.models import Call, Influencer, Negotiation, NegotiationMessage
-from data.statuses import CLOSED_NEGOTIATION, NegotiationStatus
+from data.statuses import CLOSED_NEGOTIATION, CallStatus, NegotiationStatus
 from voice.calling_rules import InvalidPhoneNumber, to_e164
 from voice.chat_wire import ChatRequest, Reply, last_assistant_text, position_key, trailing_utterances
 from voice.simulated import TurnAnswer
@@ -61,10 +61,19 @@ def find_target(s: Session, req: ChatRequest, header_id: str | None) -> Target:
     if neg is None:
         raise UnknownNegotiation(f"no negotiation {negotiation_id}")
     call_id = req.extra("call_id")
-    call = s.get(Call, call_id) if call_id else None
+    call = s.get(Call, call_id) if call_id else _live_call(s, neg.id)
     if call is not None and call.negotiation_id != neg.id:
         call = None
     return Target(negotiation=neg, call=call)
+
+
+def _live_call(s: Session, negotiation_id: str) -> Call | None:
+    """Without a call id (an agent sending only X-Negotiation-Id), the negotiation's newest call on the line, so
+    turn positions of one call never collide with those of the next one."""
+    return s.scalar(select(Call).where(Call.negotiation_id == negotiation_id, or_(
+        Call.status.in_([CallStatus.DIALING, CallStatus.IN_PROGRESS]),
+        and_(Call.status == CallStatus.QUEUED, Call.to_number.is_(None)),  # a browser voice session
+    )).order_by(Call.created_at.desc()).limit(1))
 
 
 def _decision(neg: Negotiation, reply: NegotiationMessage) -> Decision:
