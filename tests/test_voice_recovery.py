@@ -272,3 +272,60 @@ def test_an_unanswered_call_is_retried_up_to_the_campaign_setting(client: Any, t
     campaign_id = client.get(f"/api/v1/negotiations/{neg}", headers=tenant.headers("manager")).json["campaign_id"]
     campaign = client.get(f"/api/v1/campaigns/{campaign_id}", headers=tenant.headers("manager")).json
     assert campaign["call_attempts_max"] == 2
+
+
+def _simulated_call(database_url: str, neg: str, **fields: Any) -> str:
+    from api.calls.records import create_call
+    from data.db import session_scope
+    from data.models import Negotiation
+
+    with session_scope(database_url) as s:
+        call = create_call(s, s.get(Negotiation, neg), provider="simulated", to_number=None, max_attempts=3)
+        for name, value in fields.items():
+            setattr(call, name, value)
+        return call.id
+
+
+def test_two_deliveries_reading_the_same_state_dial_once(client: Any, tenant: Any, database_url: str, app: Any,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL locks the call row while it is claimed: the other delivery waits instead")
+    from api.calls import tasks
+
+    neg = _negotiation(client, tenant, database_url)
+    call_id = _simulated_call(database_url, neg)
+    real = tasks.opted_out
+
+    def meanwhile(*args: Any) -> bool:  # the other delivery claims the call between our read and our write
+        _change(database_url, call_id, status="dialing", attempts=1, dialing_at=datetime.now(UTC))
+        return real(*args)
+
+    monkeypatch.setattr(tasks, "opted_out", meanwhile)
+    with app.app_context():
+        assert tasks.place(call_id) == "claimed elsewhere"
+    call = _call(client, tenant, call_id)
+    assert call["status"] == "dialing" and call["attempts"] == 1 and call["transcript"] == []
+    state = client.get(f"/api/v1/negotiations/{neg}", headers=tenant.headers("manager")).json
+    assert [m["role"] for m in state["messages"]] == ["agent"]  # nobody was called
+
+
+def test_without_a_broker_the_process_dispatches_due_calls(client: Any, tenant: Any, database_url: str,
+                                                           app: Any) -> None:
+    from api.calls.tasks import dispatch_forever
+
+    neg = _negotiation(client, tenant, database_url)
+    call_id = _simulated_call(database_url, neg, not_before=datetime.now(UTC) - timedelta(seconds=1))
+    stop = threading.Event()
+    loop = threading.Thread(target=dispatch_forever, args=(app, 0.05, stop), daemon=True)
+    loop.start()
+    try:
+        deadline = time.monotonic() + 30
+        while _call(client, tenant, call_id)["status"] != "completed" and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        loop.join(5)
+        wait_idle(30)
+    call = _call(client, tenant, call_id)
+    assert call["status"] == "completed" and call["attempts"] == 1 and call["transcript"]
+    assert not loop.is_alive()

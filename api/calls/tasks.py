@@ -7,7 +7,8 @@ Only a failure the provider reported before anything rang (429, 5xx, unreachable
 
 A call in progress keeps its next recovery check in `not_before`: RECOVER_AFTER after dialing, and again after each
 look that found the conversation unfinished, until RECOVER_GIVE_UP, when it is marked failed. `dispatch_due` runs
-those checks too, so a lost countdown (a restart) delays a recovery but never drops it.
+those checks too, so a lost countdown (a restart) delays a recovery but never drops it. With no broker there is
+no beat: the serving process runs `dispatch_forever` on a thread instead.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from celery import Task
-from sqlalchemy import select
+from flask import Flask
+from sqlalchemy import select, update
 
 from api import jobs
 from api.calls.config import voice_config
@@ -124,8 +126,14 @@ def _claim(call_id: str, now: datetime, respect_hours: bool = True) -> tuple[Cal
             call.status, call.not_before = CallStatus.QUEUED, later
             s.commit()
             return f"outside calling hours until {later.isoformat()}"
-        call.status, call.attempts, call.dialing_at, call.not_before = CallStatus.DIALING, call.attempts + 1, now, None
-        call.failure_reason = None
+        # compare-and-set: of two deliveries that both read this state (SQLite takes no row locks), one claims it
+        claimed = s.execute(update(Call).where(Call.id == call_id, Call.status == call.status,
+                                               Call.attempts == call.attempts).values(
+            status=CallStatus.DIALING, attempts=Call.attempts + 1, dialing_at=now, not_before=None,
+            failure_reason=None).execution_options(synchronize_session=False)).rowcount
+        if claimed != 1:
+            s.rollback()
+            return "claimed elsewhere"
         request = call_request(s, call, neg)
         s.commit()
         return request, None
@@ -227,6 +235,30 @@ def dispatch_due(now: datetime | None = None) -> int:
     for call_id in overdue:
         jobs.enqueue(recover_task, call_id)
     return len(due) + len(overdue)
+
+
+DISPATCH_EVERY_S = 120.0
+_dispatching = threading.Event()
+
+
+def dispatch_forever(app: Flask, every_s: float = DISPATCH_EVERY_S, stop: threading.Event | None = None) -> None:
+    """What the beat does, for a process with no broker: `dispatch_due` every `every_s` until `stop` is set, so
+    calls scheduled before a restart (their in-process timers gone with it) are still placed and recovered."""
+    halt = stop or threading.Event()
+    while not halt.wait(every_s):
+        try:
+            with app.app_context():
+                dispatch_due()
+        except Exception:  # a broken database must not end the loop
+            log.exception("calls.dispatch_due failed; trying again in %s s", every_s)
+
+
+def start_in_process_dispatch(app: Flask) -> None:
+    """Once per serving process with no broker (the first request starts it; not under tests)."""
+    if app.testing or not jobs.in_process() or _dispatching.is_set():
+        return
+    _dispatching.set()
+    threading.Thread(target=dispatch_forever, args=(app,), daemon=True, name="calls-dispatch").start()
 
 
 @celery.task(name="calls.place", bind=True, acks_late=True, max_retries=0)

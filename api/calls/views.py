@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlalchemy import select
 
 from api.calls.config import voice_config
 from api.calls.records import call_request, call_to_dict, call_turns, create_call
 from api.calls.rules import CallNotAllowed
-from api.calls.tasks import provider_for, schedule
+from api.calls.tasks import provider_for, schedule, start_in_process_dispatch
 from api.http.auth import current_org_id, require_role
 from api.http.errors import ApiError, not_found
 from api.http.extensions import current_settings, db_session
@@ -24,6 +24,12 @@ from data.statuses import CLOSED_NEGOTIATION
 from voice.provider import VoiceError
 
 bp = Blueprint("calls", __name__, url_prefix="/api/v1")
+
+
+@bp.before_app_request
+def _dispatch_in_process() -> None:
+    """Without a broker there is no beat: the serving process runs calls.dispatch_due itself (api.calls.tasks)."""
+    start_in_process_dispatch(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 class CallCreate(BaseModel):
