@@ -244,3 +244,32 @@ def test_a_browser_session_is_not_the_launch_call(client: Any, tenant: Any, data
         call = launch_call(s, s.get(Negotiation, neg))
         assert call.id != session.json["call_id"] and call.to_number == "+13105550100"
         assert launch_call(s, s.get(Negotiation, neg)).id == call.id  # the launch running again reuses it
+
+
+def test_misconfigured_voice_fails_the_call_with_the_reason(client: Any, tenant: Any, database_url: str,
+                                                            app: Any) -> None:
+    neg = _negotiation(client, tenant, database_url)
+    before = _use(app, voice_provider="elevenlabs", elevenlabs_api_key=None, elevenlabs_agent_id=None)
+    try:
+        r = client.post(f"/api/v1/negotiations/{neg}/calls", json={}, headers=tenant.headers("manager"))
+        assert r.status_code == 202
+        assert wait_idle(30)
+        call = client.get(f"/api/v1/calls/{r.json['call_id']}", headers=tenant.headers("manager")).json
+        assert call["status"] == "failed" and "ELEVENLABS_API_KEY" in call["failure_reason"], call
+        assert call["scheduled_for"] is None  # a configuration error is not retried
+        session = client.get(f"/api/v1/negotiations/{neg}/voice-session", headers=tenant.headers("manager"))
+        assert session.status_code == 503 and "ELEVENLABS_AGENT_ID" in session.json["error"]["message"]
+    finally:
+        app.extensions["settings"] = before
+
+
+def test_another_orgs_calls_are_404(client: Any, tenant: Any, other_tenant: Any, database_url: str) -> None:
+    neg = _negotiation(client, tenant, database_url, awake=False)
+    call_id = client.post(f"/api/v1/negotiations/{neg}/calls", json={},
+                          headers=tenant.headers("manager")).json["call_id"]
+    them = other_tenant.headers("manager")
+    assert client.get(f"/api/v1/calls/{call_id}", headers=them).status_code == 404
+    assert client.post(f"/api/v1/negotiations/{neg}/calls", json={}, headers=them).status_code == 404
+    assert client.get(f"/api/v1/negotiations/{neg}/voice-session", headers=them).status_code == 404
+    assert client.get(f"/api/v1/calls?negotiation_id={neg}", headers=them).json["items"] == []
+    assert client.get(f"/api/v1/calls/{call_id}", headers=tenant.headers("manager")).status_code == 200

@@ -34,7 +34,7 @@ from data.statuses import CLOSED_NEGOTIATION, FINISHED_CALL, CallStatus
 from voice.calling_rules import next_calling_time, zones_for
 from voice.chat_wire import ChatRequest
 from voice.elevenlabs import ElevenLabsProvider
-from voice.provider import CallRequest, OutcomeUnknown, VoiceError, VoiceProvider
+from voice.provider import CallRequest, OutcomeUnknown, ProviderMisconfigured, VoiceError, VoiceProvider
 from voice.simulated import LineSink, SimulatedProvider, TurnAnswer
 
 log = logging.getLogger(__name__)
@@ -58,11 +58,16 @@ def _converse(call_id: str) -> Callable[[dict[str, object]], TurnAnswer]:
 
 
 def provider_for(call_id: str, on_line: LineSink | None = None) -> VoiceProvider:
+    """The configured provider; ProviderMisconfigured (a VoiceError, so the call fails with the reason) when the
+    settings cannot make one."""
     config = voice_config(jobs.task_settings())
     if config.provider == "elevenlabs":
-        return ElevenLabsProvider(config)
+        try:
+            return ElevenLabsProvider(config)
+        except ValueError as exc:
+            raise ProviderMisconfigured(str(exc)) from None
     if config.provider != "simulated":
-        raise ValueError(f"VOICE_PROVIDER must be simulated or elevenlabs, not {config.provider!r}")
+        raise ProviderMisconfigured(f"VOICE_PROVIDER must be simulated or elevenlabs, not {config.provider!r}")
 
     def terms(_: CallRequest) -> object:
         with jobs.session() as s:

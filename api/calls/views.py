@@ -21,7 +21,7 @@ from api.http.validation import validated
 from data.models import Call, Negotiation
 from data.serialize import iso
 from data.statuses import CLOSED_NEGOTIATION
-from voice.provider import VoiceError
+from voice.provider import ProviderMisconfigured, VoiceError
 
 bp = Blueprint("calls", __name__, url_prefix="/api/v1")
 
@@ -113,6 +113,8 @@ def voice_session(negotiation_id: str) -> dict[str, Any]:
     session.flush()
     try:
         signed = provider_for(call.id).signed_session(call_request(session, call, neg))
+    except ProviderMisconfigured as exc:
+        raise ApiError(503, f"voice calls are not configured: {exc}", code="unavailable") from None
     except VoiceError as exc:
         raise ApiError(502 if exc.retryable else 422, str(exc)) from None
     session.commit()
