@@ -329,3 +329,21 @@ def test_without_a_broker_the_process_dispatches_due_calls(client: Any, tenant: 
     call = _call(client, tenant, call_id)
     assert call["status"] == "completed" and call["attempts"] == 1 and call["transcript"]
     assert not loop.is_alive()
+
+
+def test_a_call_that_breaks_off_is_failed_not_left_dialing(client: Any, tenant: Any, database_url: str, app: Any,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.calls import tasks
+
+    neg = _negotiation(client, tenant, database_url)
+    call_id = _simulated_call(database_url, neg)
+
+    def broken(body: dict[str, Any]) -> Any:
+        raise RuntimeError("the database went away mid-call")
+
+    monkeypatch.setattr(tasks, "_converse", lambda _call_id: broken)
+    with app.app_context():
+        assert tasks.place(call_id) == "failed"
+        assert tasks.place(call_id) == "failed"  # delivered again: not redialed
+    call = _call(client, tenant, call_id)
+    assert call["status"] == "failed" and "went away" in call["failure_reason"] and call["attempts"] == 1

@@ -169,6 +169,14 @@ def place(call_id: str, *, on_line: LineSink | None = None, now: datetime | None
         if retry:
             schedule(call_id, next_at)
         return str(CallStatus.FAILED)
+    except Exception as exc:  # the call broke off (a bug, the database mid-call): failed, never redialed
+        log.exception("call %s broke off", call_id)
+        with jobs.session() as s:
+            call = s.get(Call, call_id)
+            if call is not None and call.status == CallStatus.DIALING:
+                call.status, call.failure_reason = CallStatus.FAILED, f"the call broke off: {exc}"[:2000]
+                s.commit()
+        return str(CallStatus.FAILED)
     with jobs.session() as s:
         call = s.scalar(select(Call).where(Call.id == call_id).with_for_update())
         assert call is not None
