@@ -217,6 +217,8 @@ class CampaignFields(_Strict):
     sender: Sender | None = None
     followups_max: Annotated[int, Field(ge=0, le=10)] | None = None
     followup_interval_days: Annotated[int, Field(ge=1, le=60)] | None = None
+    call_attempts_max: Annotated[int, Field(ge=1, le=10)] | None = None
+    """Dial attempts per voice call (null: the service's VOICE_MAX_CALL_ATTEMPTS)."""
 
 
 class CampaignIn(CampaignFields):

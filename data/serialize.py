@@ -107,6 +107,7 @@ def campaign_to_dict(c: Campaign) -> dict[str, Any]:
         "sender": sender,
         "followups_max": c.followups_max,
         "followup_interval_days": c.followup_interval_days,
+        "call_attempts_max": c.call_attempts_max,
         "status": c.status,
         "created_at": iso(c.created_at),
         "updated_at": iso(c.updated_at),

@@ -62,6 +62,14 @@ def test_a_simulated_call_negotiates_and_stores_its_transcript(client: Any, tena
     assert all(o["amount_usd"] <= 3000 for o in state["offers"] if o["role"] == "agent")
     listed = client.get(f"/api/v1/calls?negotiation_id={neg}", headers=tenant.headers("manager")).json
     assert [c["id"] for c in listed["items"]] == [r.json["call_id"]]
+    # per turn: the creator's words, the decision and the deal probability after it, as the negotiation has them
+    spoken = [line["text"] for line in call["transcript"] if line["role"] == "influencer" and line["text"] != "Hello?"]
+    assert [t["influencer"] for t in call["turns"]] == spoken
+    assert all(t["agent"] in [line["text"] for line in call["transcript"]] for t in call["turns"])
+    history = [p["value"] for p in state["deal_probability_history"]]
+    assert [t["deal_probability"] for t in call["turns"]] == history[1:]
+    assert all(t["offer_usd"] is None or t["offer_usd"] <= 3000 for t in call["turns"])
+    assert call["negotiation_status"] == state["status"] and call["deal_probability"] == state["deal_probability"]
 
 
 def test_no_phone_and_outside_hours(client: Any, tenant: Any, database_url: str) -> None:
@@ -222,3 +230,46 @@ def test_a_voice_launch_places_one_call_per_creator(client: Any, tenant: Any, da
     assert len(calls) == 2 and {c["status"] for c in calls} == {"completed"}
     job = client.get(f"/api/v1/jobs/{r.json['job_id']}", headers=tenant.headers("manager")).json
     assert job["failed"] == 1, job
+
+
+def test_a_browser_session_is_not_the_launch_call(client: Any, tenant: Any, database_url: str, app: Any) -> None:
+    from api.calls.launch import launch_call
+    from data.db import session_scope
+    from data.models import Negotiation
+
+    neg = _negotiation(client, tenant, database_url)
+    session = client.get(f"/api/v1/negotiations/{neg}/voice-session", headers=tenant.headers("manager"))
+    assert session.status_code == 200 and session.json["signed_url"] and session.json["expires_at"]
+    with app.app_context(), session_scope(database_url) as s:
+        call = launch_call(s, s.get(Negotiation, neg))
+        assert call.id != session.json["call_id"] and call.to_number == "+13105550100"
+        assert launch_call(s, s.get(Negotiation, neg)).id == call.id  # the launch running again reuses it
+
+
+def test_misconfigured_voice_fails_the_call_with_the_reason(client: Any, tenant: Any, database_url: str,
+                                                            app: Any) -> None:
+    neg = _negotiation(client, tenant, database_url)
+    before = _use(app, voice_provider="elevenlabs", elevenlabs_api_key=None, elevenlabs_agent_id=None)
+    try:
+        r = client.post(f"/api/v1/negotiations/{neg}/calls", json={}, headers=tenant.headers("manager"))
+        assert r.status_code == 202
+        assert wait_idle(30)
+        call = client.get(f"/api/v1/calls/{r.json['call_id']}", headers=tenant.headers("manager")).json
+        assert call["status"] == "failed" and "ELEVENLABS_API_KEY" in call["failure_reason"], call
+        assert call["scheduled_for"] is None  # a configuration error is not retried
+        session = client.get(f"/api/v1/negotiations/{neg}/voice-session", headers=tenant.headers("manager"))
+        assert session.status_code == 503 and "ELEVENLABS_AGENT_ID" in session.json["error"]["message"]
+    finally:
+        app.extensions["settings"] = before
+
+
+def test_another_orgs_calls_are_404(client: Any, tenant: Any, other_tenant: Any, database_url: str) -> None:
+    neg = _negotiation(client, tenant, database_url, awake=False)
+    call_id = client.post(f"/api/v1/negotiations/{neg}/calls", json={},
+                          headers=tenant.headers("manager")).json["call_id"]
+    them = other_tenant.headers("manager")
+    assert client.get(f"/api/v1/calls/{call_id}", headers=them).status_code == 404
+    assert client.post(f"/api/v1/negotiations/{neg}/calls", json={}, headers=them).status_code == 404
+    assert client.get(f"/api/v1/negotiations/{neg}/voice-session", headers=them).status_code == 404
+    assert client.get(f"/api/v1/calls?negotiation_id={neg}", headers=them).json["items"] == []
+    assert client.get(f"/api/v1/calls/{call_id}", headers=tenant.headers("manager")).status_code == 200

@@ -45,6 +45,27 @@ def test_email_reply_becomes_speech() -> None:
     assert spoken_problems(spoken, COUNTER) == []
 
 
+def test_a_unit_price_is_spoken_as_written_and_sentences_keep_their_capital() -> None:
+    spoken = to_spoken("Thanks, Ana. $3,000 is our top for 1 reel. Or we trim it to 3 stories at $1,400.")
+    assert spoken.startswith("Thanks, Ana. Three thousand dollars is our top for one reel.")
+    assert "three stories at one thousand four hundred dollars" in spoken and "four thousand two" not in spoken
+
+
+@pytest.mark.parametrize(("action", "opening"), [(Action.COUNTER, "Our offer is"), (Action.ACCEPT, "Great, we have")])
+def test_a_restated_decision_names_the_package(action: Action, opening: str) -> None:
+    from api.calls.turns import restatement, speakable
+
+    trimmed = Decision(action=action, offer_usd=Decimal("1400"), deliverables=["3 stories"],
+                       usage_rights="6 months organic")
+    said = restatement(trimmed)
+    assert said.startswith(opening) and spoken_problems(said, trimmed) == []
+    assert "one thousand four hundred dollars for three stories, with six months organic usage rights" in said
+    # the engine's wording spoken fails only the spoken gate: the restatement, with the trimmed package, is said
+    assert speakable("That would be 3 stories at $1,400.", trimmed) == said
+    assert speakable("We can do $1,400 for 3 stories.", trimmed) == "We can do one thousand four hundred dollars " \
+        "for three stories."
+
+
 def test_spoken_gate_catches_a_wrong_amount_digits_and_terms() -> None:
     assert spoken_problems("We can offer three thousand dollars.", COUNTER)
     assert any("digits" in p for p in spoken_problems("We can offer $2,400.", COUNTER))

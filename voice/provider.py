@@ -89,6 +89,10 @@ class ProviderUnavailable(VoiceError):
     retryable = True
 
 
+class ProviderMisconfigured(VoiceError):
+    """The service's voice settings are incomplete or wrong (a missing key, an unknown provider): nothing was sent."""
+
+
 class OutcomeUnknown(VoiceError):
     """The request may have reached the provider (timeout after sending): never redialed automatically."""
 

@@ -5,6 +5,8 @@ reply out), building the request the way ElevenLabs does: the whole conversation
 the transcript its `t_s` timings, and the result is a post-call transcription event body, read by the same
 webhook code as a real one. Personas are the evaluation personas (evals/personas.py), scaled to the
 negotiation's own budget and package so the demo behaves like the simulations the agent is measured on.
+They are imported with this module, not on first use: the `celery` command has the project on sys.path only
+while it loads the app and its task modules, so a later first import of `evals` failed in a worker.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from agent.negotiation.types import Action, Decision
+from evals.personas import PERSONAS, make_scenarios, persona_for
 from voice.chat_wire import Reply
 from voice.provider import CallRequest, PlacedCall, SignedSession, VoiceConfig
 from voice.spoken import money_words
@@ -54,15 +57,11 @@ LineSink = Callable[[TranscriptLine], None]
 
 
 def personas() -> tuple[str, ...]:
-    from evals.personas import PERSONAS
-
     return PERSONAS
 
 
 def make_creator(persona: str, seed: int, terms: Terms) -> Any:
     """An evals persona whose hidden floor and asks are scaled to this negotiation's budget and package."""
-    from evals.personas import make_scenarios, persona_for
-
     if persona not in personas():
         raise ValueError(f"unknown persona {persona!r}; one of {', '.join(personas())}")
     base = make_scenarios(persona, 1, seed=seed)[0]
@@ -135,9 +134,9 @@ class SimulatedProvider:
             nonlocal clock
             transcript.append({"role": role, "message": text, "time_in_call_secs": int(clock)})
             messages.append({"role": "assistant" if role == "agent" else "user", "content": text})
-            if self.on_line is not None:
+            if self.on_line is not None:  # the same whole seconds ElevenLabs (and the stored transcript) gives
                 self.on_line(TranscriptLine(role="agent" if role == "agent" else "influencer", text=text,
-                                            t_s=round(clock, 1)))
+                                            t_s=float(int(clock))))
             clock += _seconds(text) + rng.uniform(0.4, 1.2)
 
         say("agent", FIRST_MESSAGE.format(creator=request.creator_name or "there", brand=request.brand,

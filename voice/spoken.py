@@ -80,8 +80,8 @@ def _amounts_in_words(text: str) -> str:
     for amount in find_amounts(text):
         if not _DIGIT_RE.search(amount.text):
             continue  # already in words
-        out.append(text[cursor:amount.start])
-        out.append(money_words(amount.total_usd if amount.currency != "USD" else amount.total))
+        out.append(text[cursor:amount.start])  # the amount as written: "3 stories at $1,400" keeps 1,400
+        out.append(money_words(amount.usd if amount.currency != "USD" else amount.value))
         cursor = amount.end
     out.append(text[cursor:])
     return "".join(out)
@@ -110,8 +110,24 @@ def to_spoken(text: str) -> str:
     body = _amounts_in_words(body)
     body = _COUNT_RE.sub(lambda m: number_words(int(m.group(1))) if int(m.group(1)) <= 99 else m.group(1), body)
     body = re.sub(r"\s*\n+\s*", " ", body).strip()
-    sentences = re.split(r"(?<=[.?!])\s+", body)
-    return " ".join(piece for sentence in sentences if sentence for piece in _split_long(sentence))
+    sentences = [_capitalized(sentence) for sentence in re.split(r"(?<=[.?!])\s+", body) if sentence]
+    return " ".join(piece for sentence in sentences for piece in _split_long(sentence))
+
+
+def _capitalized(sentence: str) -> str:
+    """A sentence that now starts with a spoken amount ("$3,000 is…" → "three thousand dollars is…") gets a capital."""
+    return sentence[0].upper() + sentence[1:] if sentence[0].islower() else sentence
+
+
+def counts_in_words(text: str) -> str:
+    """"3 stories", "6 months organic" → "three stories", "six months organic"."""
+    return _COUNT_RE.sub(lambda m: number_words(int(m.group(1))), text)
+
+
+def deliverables_words(deliverables: list[str]) -> str:
+    """["1 reel", "3 stories"] → "one reel and three stories"."""
+    items = [counts_in_words(item) for item in deliverables if item]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
 def spoken_amounts(text: str) -> list[Decimal]:

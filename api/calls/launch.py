@@ -16,8 +16,9 @@ from data.statuses import CallStatus
 def launch_call(s: Session, neg: Negotiation) -> Call:
     """The negotiation's launch call: the open one when a redelivered launch task comes back, else a new one
     (flushes). Raises LookupError with the reason when the creator cannot be called (no phone, do-not-call)."""
-    existing = s.scalar(select(Call).where(Call.negotiation_id == neg.id, Call.status.in_(
+    existing = s.scalar(select(Call).where(Call.negotiation_id == neg.id, Call.to_number.is_not(None), Call.status.in_(
         [CallStatus.QUEUED, CallStatus.DIALING, CallStatus.IN_PROGRESS, CallStatus.COMPLETED])).limit(1))
+    # (a browser voice session has no number: it is not the launch's phone call)
     if existing is not None:
         return existing
     settings = task_settings()

@@ -68,6 +68,7 @@ def store_conversation(s: Session, call: Call, conversation: Conversation, now: 
     else:
         call.status = CallStatus.COMPLETED
     call.transcript_received_at = moment
+    call.not_before = None  # no recovery check left to run
     _missed_utterances(s, call, conversation, moment)
     s.flush()
     return True

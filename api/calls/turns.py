@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,17 +22,18 @@ from agent.negotiation.gate import validate
 from agent.negotiation.types import Action, Decision
 from api.calls.rules import add_do_not_call
 from data.models import Call, Influencer, Negotiation, NegotiationMessage
-from data.statuses import CLOSED_NEGOTIATION, NegotiationStatus
+from data.statuses import CLOSED_NEGOTIATION, CallStatus, NegotiationStatus
 from voice.calling_rules import InvalidPhoneNumber, to_e164
 from voice.chat_wire import ChatRequest, Reply, last_assistant_text, position_key, trailing_utterances
 from voice.simulated import TurnAnswer
-from voice.spoken import money_words, spoken_problems, to_spoken
+from voice.spoken import counts_in_words, deliverables_words, money_words, spoken_problems, to_spoken
 from voice.utterances import fragment_reply, is_fragment, wants_no_calls
 
 log = logging.getLogger(__name__)
 
 _END_REASONS = {NegotiationStatus.AGREED: "deal agreed", NegotiationStatus.DECLINED: "no deal",
                 NegotiationStatus.ESCALATED: "handed to a colleague", NegotiationStatus.EXPIRED: "negotiation expired"}
+STILL_HERE = "I'm still here whenever you're ready."
 _CLOSED_LINES = {NegotiationStatus.AGREED: "We already have a deal, thank you. We'll send the paperwork next.",
                  NegotiationStatus.ESCALATED: "A colleague is taking this from here and will be in touch. Thanks!"}
 
@@ -60,10 +61,19 @@ def find_target(s: Session, req: ChatRequest, header_id: str | None) -> Target:
     if neg is None:
         raise UnknownNegotiation(f"no negotiation {negotiation_id}")
     call_id = req.extra("call_id")
-    call = s.get(Call, call_id) if call_id else None
+    call = s.get(Call, call_id) if call_id else _live_call(s, neg.id)
     if call is not None and call.negotiation_id != neg.id:
         call = None
     return Target(negotiation=neg, call=call)
+
+
+def _live_call(s: Session, negotiation_id: str) -> Call | None:
+    """Without a call id (an agent sending only X-Negotiation-Id), the negotiation's newest call on the line, so
+    turn positions of one call never collide with those of the next one."""
+    return s.scalar(select(Call).where(Call.negotiation_id == negotiation_id, or_(
+        Call.status.in_([CallStatus.DIALING, CallStatus.IN_PROGRESS]),
+        and_(Call.status == CallStatus.QUEUED, Call.to_number.is_(None)),  # a browser voice session
+    )).order_by(Call.created_at.desc()).limit(1))
 
 
 def _decision(neg: Negotiation, reply: NegotiationMessage) -> Decision:
@@ -80,10 +90,21 @@ def speakable(text: str, decision: Decision) -> str:
     new = [p for p in spoken_problems(spoken, decision, product_allowed=True) if p not in written]
     if not new:
         return spoken
-    log.warning("spoken wording failed the gate (%s); restating the offer", "; ".join(new))
-    if decision.offer_usd is not None:
-        return f"Our offer is {money_words(decision.offer_usd)}. What do you think?"
-    return "Thanks. Let me check on that and get back to you."
+    log.warning("spoken wording failed the gate (%s); restating the decision", "; ".join(new))
+    return restatement(decision)
+
+
+def restatement(decision: Decision) -> str:
+    """The decision said plainly, with the package it is for (which may have changed: a trimmed scope)."""
+    if decision.offer_usd is None:
+        return "Thanks. Let me check on that and get back to you."
+    package = deliverables_words(decision.deliverables)
+    terms = money_words(decision.offer_usd) + (f" for {package}" if package else "")
+    if decision.usage_rights:
+        terms += f", with {counts_in_words(decision.usage_rights)} usage rights"
+    if decision.action == Action.ACCEPT:
+        return f"Great, we have a deal: {terms}. We'll send the paperwork next."
+    return f"Our offer is {terms}. What do you think?"
 
 
 def _end_reason(neg: Negotiation, opted_out: bool) -> str | None:
@@ -117,7 +138,10 @@ def take_voice_turn(s: Session, target: Target, req: ChatRequest) -> TurnAnswer:
     """Answer one request (commits the turn when one is taken)."""
     neg = target.negotiation
     pending = trailing_utterances(req.messages)
-    if not pending:  # the agent speaks first (no first message configured on the ElevenLabs agent)
+    if not pending:
+        if last_assistant_text(req.messages) is not None:  # asked again after our own line (silence, a tool result)
+            return TurnAnswer(Reply(STILL_HERE), None)
+        # the agent speaks first (no first message configured on the ElevenLabs agent)
         opening = next((m for m in neg.messages if m.role == "agent"), None)
         return TurnAnswer(Reply(to_spoken(opening.text) if opening else "Hi, thanks for taking the call."), None)
     keys = [position_key(target.scope, u) for u in pending]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlalchemy import select
 
 from api.calls.config import voice_config
-from api.calls.records import call_request, call_to_dict, create_call
+from api.calls.records import call_request, call_to_dict, call_turns, create_call
 from api.calls.rules import CallNotAllowed
-from api.calls.tasks import provider_for, schedule
+from api.calls.tasks import provider_for, schedule, start_in_process_dispatch
 from api.http.auth import current_org_id, require_role
 from api.http.errors import ApiError, not_found
 from api.http.extensions import current_settings, db_session
@@ -21,9 +21,15 @@ from api.http.validation import validated
 from data.models import Call, Negotiation
 from data.serialize import iso
 from data.statuses import CLOSED_NEGOTIATION
-from voice.provider import VoiceError
+from voice.provider import ProviderMisconfigured, VoiceError
 
 bp = Blueprint("calls", __name__, url_prefix="/api/v1")
+
+
+@bp.before_app_request
+def _dispatch_in_process() -> None:
+    """Without a broker there is no beat: the serving process runs calls.dispatch_due itself (api.calls.tasks)."""
+    start_in_process_dispatch(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 class CallCreate(BaseModel):
@@ -68,11 +74,15 @@ def place_call(negotiation_id: str, body: CallCreate) -> tuple[dict[str, Any], i
 @bp.get("/calls/<call_id>")
 @require_role("manager", "evaluator")
 def get_call(call_id: str) -> dict[str, Any]:
-    """One call: status, timings, transcript and summary."""
-    call = db_session().scalar(select(Call).where(Call.id == call_id, Call.org_id == current_org_id()))
+    """One call: status, timings, transcript and summary; the negotiation's outcome, and per turn the creator's
+    words, the policy's decision and the deal probability after it."""
+    session = db_session()
+    call = session.scalar(select(Call).where(Call.id == call_id, Call.org_id == current_org_id()))
     if call is None:
         raise not_found("call")
-    return call_to_dict(call)
+    neg = session.get(Negotiation, call.negotiation_id)
+    return {**call_to_dict(call), "negotiation_status": neg.status if neg else None,
+            "deal_probability": neg.deal_probability if neg else None, "turns": call_turns(session, call)}
 
 
 @bp.get("/calls")
@@ -103,6 +113,8 @@ def voice_session(negotiation_id: str) -> dict[str, Any]:
     session.flush()
     try:
         signed = provider_for(call.id).signed_session(call_request(session, call, neg))
+    except ProviderMisconfigured as exc:
+        raise ApiError(503, f"voice calls are not configured: {exc}", code="unavailable") from None
     except VoiceError as exc:
         raise ApiError(502 if exc.retryable else 422, str(exc)) from None
     session.commit()

@@ -2,8 +2,10 @@
 
 The custom LLM answers SSE `chat.completion.chunk`s when asked to stream: the role chunk at once, a short filler
 when the turn takes longer than VOICE_FILLER_AFTER_MS, then the reply and, when the negotiation ended or the creator
-opted out, the `end_call` tool call (if the agent offers it). The webhook is verified on the raw body before
-anything is read or written.
+opted out, the `end_call` tool call (if the agent offers it). A turn that fails (a broken database, a bug) is
+answered with a request to repeat, never a 500 or a cut stream: nothing was stored, so the creator's next words
+are a new turn, and what they said is added from the post-call transcript. The webhook is verified on the raw body
+before anything is read or written.
 """
 
 from __future__ import annotations
@@ -11,8 +13,7 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
@@ -25,7 +26,7 @@ from api.http.errors import ApiError, fields_from_validation
 from api.http.extensions import current_settings, limiter
 from api.http.openapi import answers
 from data.db import get_sessionmaker
-from voice.chat_wire import ChatRequest, Stream, completion
+from voice.chat_wire import ChatRequest, Reply, Stream, completion
 from voice.simulated import TurnAnswer
 from voice.webhooks import (
     SIGNATURE_HEADER,
@@ -41,11 +42,27 @@ log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="voice-turn")
 FILLER = "One moment. "
+MISSED = "Sorry, I missed that. Could you say it again?"
 
 
 def _turn(app: Any, database_url: str, req: ChatRequest, header_id: str | None) -> TurnAnswer:
     with app.app_context(), get_sessionmaker(database_url)() as s:
         return take_voice_turn(s, find_target(s, req, header_id), req)
+
+
+def _settled(future: Future[TurnAnswer], timeout: float | None = None) -> TurnAnswer | None:
+    """The turn's answer, None while it is still running after `timeout`; UnknownNegotiation is raised, any other
+    failure becomes a request to repeat (no turn was stored)."""
+    done, _ = wait([future], timeout=timeout)
+    if not done:
+        return None
+    error = future.exception()
+    if error is None:
+        return future.result()
+    if isinstance(error, UnknownNegotiation):
+        raise error
+    log.error("a voice turn failed; asking the creator to repeat", exc_info=error)
+    return TurnAnswer(Reply(MISSED), None)
 
 
 @bp.post("/llm/chat/completions")
@@ -67,18 +84,13 @@ def chat_completions() -> Any:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     future = _pool.submit(_turn, app, settings.database_url, req, header_id)
     end_call = req.offers_tool("end_call")
-    if not req.stream:
-        try:
-            answer = future.result()
-        except UnknownNegotiation as exc:
-            raise ApiError(404, str(exc), code="not_found") from None
-        return completion(answer.reply, model=req.model, end_call=end_call)
     try:  # a missing negotiation is a 404 before any byte is streamed
-        answer_now = future.result(timeout=settings.voice_filler_after_ms / 1000)
-    except FutureTimeout:
-        answer_now = None
+        answer_now = _settled(future, None if not req.stream else settings.voice_filler_after_ms / 1000)
     except UnknownNegotiation as exc:
         raise ApiError(404, str(exc), code="not_found") from None
+    if not req.stream:
+        assert answer_now is not None
+        return completion(answer_now.reply, model=req.model, end_call=end_call)
     stream = Stream(req.model)
 
     def events() -> Iterator[str]:
@@ -86,7 +98,11 @@ def chat_completions() -> Any:
         answer = answer_now
         if answer is None:
             yield stream.content(FILLER)
-            answer = future.result()
+            try:
+                answer = _settled(future)
+            except UnknownNegotiation:
+                answer = None
+            answer = answer or TurnAnswer(Reply(MISSED), None)
         yield from stream.reply(answer.reply, end_call=end_call)
 
     return Response(stream_with_context(events()), mimetype="text/event-stream",

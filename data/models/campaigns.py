@@ -37,6 +37,8 @@ class Campaign(TimestampMixin, Base):
     sender_postal_address: Mapped[str | None] = mapped_column(String(500))
     followups_max: Mapped[int] = mapped_column(Integer, default=2)
     followup_interval_days: Mapped[int] = mapped_column(Integer, default=3)
+    call_attempts_max: Mapped[int | None] = mapped_column(Integer)
+    """Dial attempts per voice call for this campaign (None: VOICE_MAX_CALL_ATTEMPTS)."""
     status: Mapped[str] = mapped_column(String(20), default="draft")
 
 

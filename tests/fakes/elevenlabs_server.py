@@ -7,8 +7,9 @@
     GET  /v1/convai/conversations/{conversation_id}          → a GetConversationResponseModel body
 
 Every request must carry `xi-api-key` (else 401, as the real API). Tests program the next outbound-call answers
-with `queue_status(503)` / `queue_status(422, {...})`, put finished conversations with `put_conversation`, and read
-what the SDK sent in `requests`.
+with `queue_status(503)` / `queue_status(422, {...})`, or `queue_hang()` for one that is received and recorded but
+answered only after the client gave up (a timeout after sending: ElevenLabs may have dialed), put finished
+conversations with `put_conversation`, and read what the SDK sent in `requests`.
 
     with FakeElevenLabs(api_key="k") as el:
         provider = ElevenLabsProvider(VoiceConfig(..., base_url=el.base_url))
@@ -41,6 +42,8 @@ class FakeElevenLabs:
         self.requests: list[Recorded] = []
         self.conversations: dict[str, dict[str, Any]] = {}
         self._statuses: deque[tuple[int, Any]] = deque()
+        self._hangs: deque[float] = deque()
+        self._closing = threading.Event()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -55,6 +58,7 @@ class FakeElevenLabs:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._closing.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -62,6 +66,10 @@ class FakeElevenLabs:
         """The next outbound call answers `status` with `body` (an ElevenLabs-style error detail by default)."""
         self._statuses.append((status, body if body is not None else {"detail": {"status": "error",
                                                                                "message": f"fake {status}"}}))
+
+    def queue_hang(self, seconds: float = 5.0) -> None:
+        """The next outbound call is recorded (the call is placed) but its answer comes only after `seconds`."""
+        self._hangs.append(seconds)
 
     def put_conversation(self, conversation_id: str, body: dict[str, Any]) -> None:
         self.conversations[conversation_id] = body
@@ -73,8 +81,11 @@ class FakeElevenLabs:
 
     def _answer_outbound(self, path: str) -> tuple[int, Any]:
         with self._lock:
-            if self._statuses:
+            hang = self._hangs.popleft() if self._hangs else None
+            if hang is None and self._statuses:
                 return self._statuses.popleft()
+        if hang is not None:
+            self._closing.wait(hang)
         conversation_id = f"conv_{uuid.uuid4().hex[:20]}"
         body: dict[str, Any] = {"success": True, "message": "Call initiated", "conversation_id": conversation_id}
         if "/twilio/" in path:
@@ -118,11 +129,14 @@ class FakeElevenLabs:
                 else:
                     status, answer = fake._route(method, url.path, parse_qs(url.query))
                 data = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (queue_hang): the call was placed all the same
 
             def do_GET(self) -> None:
                 self._serve("GET")
