@@ -1,4 +1,4 @@
-"""`python -m api call NEGOTIATION_ID --persona NAME` (CONTRACT §8): the simulated call is played by that persona,
+"""`python -m api call NEGOTIATION_ID --persona NAME` (README "Voice"): the simulated call is played by that persona,
 printed as it goes, and stored."""
 
 from __future__ import annotations

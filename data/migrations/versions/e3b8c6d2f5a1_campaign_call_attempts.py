@@ -1,7 +1,7 @@
 """campaigns.call_attempts_max: dial attempts per voice call, per campaign (null: VOICE_MAX_CALL_ATTEMPTS)
 
 Revision ID: e3b8c6d2f5a1
-Revises: d7e4a2c9b1f3
+Revises: e8a1f3b2c4d6
 Create Date: 2026-12-02 18:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "e3b8c6d2f5a1"
-down_revision = "d7e4a2c9b1f3"
+down_revision = "e8a1f3b2c4d6"
 branch_labels = None
 depends_on = None
 
