@@ -138,13 +138,18 @@ def post_message(negotiation_id: str, body: MessageIn) -> dict[str, Any]:
 @require_role("manager", "evaluator")
 def get_one(negotiation_id: str) -> dict[str, Any]:
     """The whole persisted state: messages, offers, terms and the deal probability after every turn."""
+    return service.negotiation_to_dict(load_negotiation_state(negotiation_id))
+
+
+def load_negotiation_state(negotiation_id: str) -> Negotiation:
+    """This organization's negotiation with its messages, offers and probabilities loaded, or 404."""
     neg = db_session().scalar(
         select(Negotiation).where(Negotiation.id == negotiation_id, Negotiation.org_id == current_org_id())
         .options(selectinload(Negotiation.messages), selectinload(Negotiation.offers),
                  selectinload(Negotiation.probabilities)))
     if neg is None:
         raise not_found("negotiation")
-    return service.negotiation_to_dict(neg)
+    return neg
 
 
 @bp.get("")

@@ -11,7 +11,6 @@ from typing import Annotated, Any, Literal
 from flask import Blueprint
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from api.http.audit import audit
 from api.http.auth import current, current_org_id, require_role
@@ -19,6 +18,7 @@ from api.http.errors import ApiError, not_found
 from api.http.extensions import db_session
 from api.http.validation import validated
 from api.jobs.records import create_job
+from api.negotiations.views import load_negotiation_state
 from api.replays.tasks import dispatch_replay, read_sources
 from data.models import Job, Negotiation, NegotiationMessage, Replay, TurnAnnotation
 from data.serialize import iso
@@ -65,16 +65,6 @@ class ReplayIn(BaseModel):
         return self
 
 
-def _negotiation(negotiation_id: str) -> Negotiation:
-    neg = db_session().scalar(
-        select(Negotiation).where(Negotiation.id == negotiation_id, Negotiation.org_id == current_org_id())
-        .options(selectinload(Negotiation.messages), selectinload(Negotiation.offers),
-                 selectinload(Negotiation.probabilities)))
-    if neg is None:
-        raise not_found("negotiation")
-    return neg
-
-
 def _annotation_dict(a: TurnAnnotation) -> dict[str, Any]:
     return {"id": a.id, "negotiation_id": a.negotiation_id, "turn": a.turn, "label": a.label, "note": a.note,
             "at": iso(a.at)}
@@ -84,7 +74,7 @@ def _annotation_dict(a: TurnAnnotation) -> dict[str, Any]:
 @require_role("evaluator")
 def get_transcript(negotiation_id: str) -> dict[str, Any]:
     """Every turn in order: words, what was understood, the decision and why, the gate, the deal probability."""
-    neg = _negotiation(negotiation_id)
+    neg = load_negotiation_state(negotiation_id)
     notes = annotations_for(db_session(), current_org_id(), [neg.id]).get(neg.id, [])
     return transcript_dict(neg, notes)
 
@@ -116,7 +106,7 @@ def annotate(negotiation_id: str, body: AnnotationIn) -> tuple[dict[str, Any], i
 @bp.get("/negotiations/<negotiation_id>/annotations")
 @require_role("evaluator")
 def list_annotations(negotiation_id: str) -> dict[str, Any]:
-    neg = _negotiation(negotiation_id)
+    neg = load_negotiation_state(negotiation_id)
     notes = annotations_for(db_session(), current_org_id(), [neg.id]).get(neg.id, [])
     return {"items": [_annotation_dict(a) for a in notes], "next_cursor": None}
 
