@@ -160,7 +160,8 @@ def test_an_unknown_conversation_id_starts_a_conversation(compat_client, tenant,
         negs = s.scalars(select(Negotiation).where(Negotiation.org_id == tenant.org_id)).all()
         assert len(negs) == 1 and negs[0].max_usd == Decimal("5000.00")
         said = s.scalars(select(NegotiationMessage.text).where(NegotiationMessage.negotiation_id == negs[0].id,
-                                                               NegotiationMessage.role == "influencer")).all()
+                                                               NegotiationMessage.role == "influencer")
+                          .order_by(NegotiationMessage.seq)).all()
         assert said == ["Hi! My rate for this is $3,000.", "I could do $2,800."]
     # /negotiate for the same creator and deal now answers that same negotiation
     assert compat_client.post("/negotiate", json=negotiate_body()).json["conversationId"] == negs[0].id
