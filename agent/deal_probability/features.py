@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
+from operator import itemgetter
 from typing import Literal
 
 import numpy as np
@@ -110,10 +111,18 @@ def _names() -> tuple[str, ...]:
 
 
 FEATURE_NAMES: tuple[str, ...] = _names()
+_IN_ORDER = itemgetter(*FEATURE_NAMES)
+_COUNT_KEY = {(r, c): f"{r}_count_{c}" for r in _ROLES for c in ACT_CATEGORIES}
+_LAST_KEY = {(r, c): f"{r}_last_{c}" for r in _ROLES for c in ACT_CATEGORIES}
 
 
 def _rel(value: Decimal, reference: Decimal) -> float:
-    return float(np.clip(float(value / reference), -_CLIP, _CLIP))
+    return _clip(float(value / reference))
+
+
+def _clip(x: float) -> float:
+    # Plain floats, not numpy scalars: the replay computes this for every prefix of every dialogue.
+    return -_CLIP if x < -_CLIP else _CLIP if x > _CLIP else x
 
 
 def dialogue_features(
@@ -129,14 +138,16 @@ def dialogue_features(
     production's max_usd never is: the same gap to the budget means less there.
     """
     prices: dict[Role, list[Decimal]] = {"agent": [], "creator": []}
-    for t in turns:
+    priced: dict[Role, int] = {}  # the last priced turn's index per role
+    for i, t in enumerate(turns):
         if t.price is not None and t.price > 0:
             prices[t.role].append(t.price)
+            priced[t.role] = i
     ref = (prices["creator"] or prices["agent"] or [None])[0]
     listed = ask if ask is not None and ask > 0 else None
 
     f: dict[str, float] = dict.fromkeys(FEATURE_NAMES, 0.0)
-    f["turn_index_log"] = float(np.log1p(len(turns)))
+    f["turn_index_log"] = _log1p(len(turns))
     f["budget_is_ceiling"] = float(budget_is_ceiling)
     f["has_reference"] = float(ref is not None)
     if listed is not None:
@@ -169,7 +180,7 @@ def dialogue_features(
             f["agent_to_creator_ratio"] = _rel(ap[-1], cp[-1])
             first_gap = _first_gap(turns)
             if first_gap is not None and first_gap > 0:
-                f["gap_closed_frac"] = float(np.clip(1.0 - float((cp[-1] - ap[-1]) / first_gap), -_CLIP, _CLIP))
+                f["gap_closed_frac"] = _clip(1.0 - float((cp[-1] - ap[-1]) / first_gap))
         if budget_max is not None and budget_max > 0:
             f["has_budget"] = 1.0
             creator_now = cp[-1] if cp else ref
@@ -179,33 +190,30 @@ def dialogue_features(
 
     if turns:
         f["last_role_agent"] = float(turns[-1].role == "agent")
-        s = np.array([float(t.sentiment) for t in turns])
-        f["sentiment_mean"] = float(s.mean())
-        f["sentiment_last"] = float(s[-1])
-        f["sentiment_min"] = float(s.min())
+        s = [float(t.sentiment) for t in turns]
+        f["sentiment_mean"] = _mean(s)
+        f["sentiment_last"] = s[-1]
+        f["sentiment_min"] = min(s)
         cs = [float(t.sentiment) for t in turns if t.role == "creator"]
         if cs:
-            f["creator_sentiment_mean"] = float(np.mean(cs))
+            f["creator_sentiment_mean"] = _mean(cs)
             f["creator_sentiment_last"] = cs[-1]
-        priced = [i for i, t in enumerate(turns) if t.price is not None and t.price > 0]
-        f["turns_since_price_log"] = (
-            float(np.log1p(len(turns) - 1 - priced[-1])) if priced else float(np.log1p(len(turns)))
-        )
-    _moves_and_recency(f, turns, prices, budget_max)
-    for role in _ROLES:
-        last_cat = None
-        for t in turns:
-            if t.role == role:
-                cat = act_category(t.act)
-                f[f"{role}_count_{cat}"] += 1.0
-                last_cat = cat
-        if last_cat is not None:
-            f[f"{role}_last_{last_cat}"] = 1.0
-    return np.fromiter((f[n] for n in FEATURE_NAMES), dtype=np.float64, count=len(FEATURE_NAMES))
+        last_priced = max(priced.values(), default=None)
+        f["turns_since_price_log"] = _log1p(len(turns) - 1 - last_priced if last_priced is not None else len(turns))
+    _moves_and_recency(f, turns, prices, priced, budget_max)
+    last_cat: dict[Role, str] = {}
+    for t in turns:
+        cat = act_category(t.act)
+        f[_COUNT_KEY[t.role, cat]] += 1.0
+        last_cat[t.role] = cat
+    for role, cat in last_cat.items():
+        f[_LAST_KEY[role, cat]] = 1.0
+    return np.array(_IN_ORDER(f), dtype=np.float64)
 
 
 def _moves_and_recency(
-    f: dict[str, float], turns: Sequence[Turn], prices: dict[Role, list[Decimal]], budget_max: Decimal | None
+    f: dict[str, float], turns: Sequence[Turn], prices: dict[Role, list[Decimal]], priced: dict[Role, int],
+    budget_max: Decimal | None,
 ) -> None:
     """How prices moved, whether they met, how recent each side's price is, and the last two acts."""
     cp, ap = prices["creator"], prices["agent"]
@@ -215,18 +223,34 @@ def _moves_and_recency(
     f["prices_crossed"] = float(bool(cp and ap and cp[-1] <= ap[-1]))
     f["agent_at_budget"] = float(bool(ap and budget_max and ap[-1] >= budget_max * Decimal("0.99")))
     n_creator = sum(t.role == "creator" for t in turns)
-    f["creator_turns_log"] = float(np.log1p(n_creator))
-    f["agent_turns_log"] = float(np.log1p(len(turns) - n_creator))
+    f["creator_turns_log"] = _log1p(n_creator)
+    f["agent_turns_log"] = _log1p(len(turns) - n_creator)
     cs = [float(t.sentiment) for t in turns if t.role == "creator"]
     f["creator_sentiment_trend"] = cs[-1] - cs[0] if cs else 0.0
     for role in _ROLES:
-        idx = [i for i, t in enumerate(turns) if t.role == role and t.price is not None and t.price > 0]
-        f[f"turns_since_{role}_price_log"] = float(np.log1p(len(turns) - 1 - idx[-1] if idx else len(turns)))
+        last = priced.get(role)
+        f[f"turns_since_{role}_price_log"] = _log1p(len(turns) - 1 - last if last is not None else len(turns))
     if turns:
         f[f"turn_last_{act_category(turns[-1].act)}"] = 1.0
     if len(turns) > 1:
         f[f"turn_prev_{act_category(turns[-2].act)}"] = 1.0
         f["turn_prev_same_role"] = float(turns[-2].role == turns[-1].role)
+
+
+def _mean(values: list[float]) -> float:
+    """np.mean's value to the bit: numpy adds fewer than 8 floats one by one, as sum() does, and more in
+    8 interleaved partial sums, so only those go to numpy."""
+    return sum(values) / len(values) if len(values) < 8 else float(np.mean(values))
+
+
+# numpy's log1p of the counts a dialogue has, as plain floats: a table lookup per prefix instead of a numpy
+# call, and the same bits as np.log1p (math.log1p differs in the last place), so the features stay those
+# the model was trained on.
+_LOG1P_TABLE: tuple[float, ...] = tuple(float(v) for v in np.log1p(np.arange(512, dtype=np.float64)))
+
+
+def _log1p(n: int) -> float:
+    return _LOG1P_TABLE[n] if 0 <= n < len(_LOG1P_TABLE) else float(np.log1p(n))
 
 
 def _first_gap(turns: Sequence[Turn]) -> Decimal | None:

@@ -48,18 +48,31 @@ class DealProbabilityModel:
         self._sigmoids = {kind: (float(c["slope"]), float(c["intercept"]))
                           for kind, c in artifact["calibration"].items()}
         trees = artifact["trees"]
-        width = max(len(t["feature"]) for t in trees)
-
-        def pad(key: str, fill: float, dtype: type) -> np.ndarray:
-            return np.array([t[key] + [fill] * (width - len(t[key])) for t in trees], dtype=dtype)
-
-        self._left = pad("left", -1, np.int64)
-        self._right = pad("right", -1, np.int64)
-        self._feature = np.maximum(pad("feature", 0, np.int64), 0)  # leaves carry -2; never read
-        self._threshold = pad("threshold", 0.0, np.float64)
-        self._value = pad("value", 0.0, np.float64)
         self._depth = int(artifact["max_depth"])
-        self._rows = np.arange(len(trees))
+        # All trees' nodes in flat arrays, a node's children as flat indices. A leaf points to itself on both
+        # sides, so walking `max_depth` levels from every root ends on each row's leaf with no leaf test.
+        left: list[int] = []
+        right: list[int] = []
+        feature: list[int] = []
+        threshold: list[float] = []
+        value: list[float] = []
+        roots: list[int] = []
+        for tree in trees:
+            base = len(left)
+            roots.append(base)
+            for i, (lo, hi) in enumerate(zip(tree["left"], tree["right"], strict=True)):
+                leaf = lo < 0
+                left.append(base + i if leaf else base + lo)
+                right.append(base + i if leaf else base + hi)
+            feature += [max(f, 0) for f in tree["feature"]]  # leaves carry -2; never compared
+            threshold += tree["threshold"]
+            value += tree["value"]
+        # children[2 * node + 1] is the left child, children[2 * node] the right one: one gather per level.
+        self._children = np.column_stack([np.array(right, dtype=np.intp), np.array(left, dtype=np.intp)]).ravel()
+        self._feature = np.array(feature, dtype=np.intp)
+        self._threshold = np.array(threshold, dtype=np.float64)
+        self._value = np.array(value, dtype=np.float64)
+        self._roots = np.array(roots, dtype=np.intp)
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> DealProbabilityModel:
@@ -69,13 +82,13 @@ class DealProbabilityModel:
     def raw_scores(self, x: np.ndarray) -> np.ndarray:
         """Boosted log-odds for a (n, n_features) matrix, with scikit-learn's float32 split semantics."""
         x = np.atleast_2d(np.asarray(x, dtype=np.float32)).astype(np.float64)
-        node = np.zeros((x.shape[0], len(self._rows)), dtype=np.int64)
+        flat = x.ravel()
+        row_start = (np.arange(x.shape[0], dtype=np.intp) * x.shape[1])[:, None]
+        node = np.broadcast_to(self._roots, (x.shape[0], len(self._roots)))
         for _ in range(self._depth):
-            left = self._left[self._rows, node]
-            value = np.take_along_axis(x, self._feature[self._rows, node], axis=1)
-            nxt = np.where(value <= self._threshold[self._rows, node], left, self._right[self._rows, node])
-            node = np.where(left >= 0, nxt, node)
-        return self._init + self._lr * self._value[self._rows, node].sum(axis=1)
+            goes_left = flat[row_start + self._feature[node]] <= self._threshold[node]
+            node = self._children[2 * node + goes_left]
+        return self._init + self._lr * self._value[node].sum(axis=1)
 
     def predict_features(self, x: np.ndarray) -> np.ndarray:
         """Calibrated probabilities for feature rows (FEATURE_NAMES order), each on its budget kind's sigmoid."""

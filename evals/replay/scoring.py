@@ -56,6 +56,11 @@ def recorded_dialogue_turns(transcript: Transcript) -> tuple[list[Turn], list[tu
     return turns, points
 
 
+def listed_ask(setup: Setup) -> Decimal | None:
+    """The creator's listed price for the setup's package, the features' `ask`."""
+    return listed_package_price(setup.listed_rates_usd, setup.deliverables)
+
+
 class Scorer:
     """Queues feature rows for points without a stored value; `score()` fills them all in one model call."""
 
@@ -65,10 +70,10 @@ class Scorer:
         self._points: list[ProbabilityPoint] = []
 
     def point(self, turns: Sequence[Turn], setup: Setup, budget_is_ceiling: bool, *, creator_index: int,
-              value: float | None = None) -> ProbabilityPoint:
+              ask: Decimal | None, value: float | None = None) -> ProbabilityPoint:
+        """Queue the point after `turns`; `ask` is `listed_ask(setup)`, computed once per transcript by the caller."""
         point = ProbabilityPoint(creator_index=creator_index, value=value)
         if value is None:
-            ask = listed_package_price(setup.listed_rates_usd, setup.deliverables)
             self._rows.append(dialogue_features(turns, ask=ask, budget_max=setup.max_usd,
                                                 budget_is_ceiling=budget_is_ceiling))
             self._points.append(point)
