@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 from text_to_num import text2num
 
+from agent.amount_units import NUMBER_WORDS, SMALL_NUMBERS, alternation, per_and_quantity
 from data.fx import to_usd
 
 
@@ -79,16 +80,12 @@ _SUFFIX_SYMBOLS = {"$": "$", "€": "EUR", "£": "GBP", "₹": "INR", "¥": "¥"
 _COMMA_DECIMAL = frozenset({"EUR", "BRL", "PLN", "TRY", "IDR", "DKK", "NOK", "SEK", "CHF"})
 
 
-def _alt(options: list[str] | tuple[str, ...]) -> str:
-    return "|".join(re.escape(o) for o in sorted(options, key=len, reverse=True))
-
-
 _PREFIX_RE = re.compile(
-    rf"(?:(?P<sym>{_alt(list(_PREFIX))})|(?<![A-Za-z])(?P<code>{_alt(_CODES)}))\s?$"
+    rf"(?:(?P<sym>{alternation(list(_PREFIX))})|(?<![A-Za-z])(?P<code>{alternation(_CODES)}))\s?$"
 )
 _SUFFIX_RE = re.compile(
-    rf"^(?:\s?(?P<sym>{_alt(list(_SUFFIX_SYMBOLS))})|\s*(?P<code>{_alt(_CODES)})\b"
-    rf"|\s*(?P<word>{_alt(list(_SUFFIX_WORDS))})\b)",
+    rf"^(?:\s?(?P<sym>{alternation(list(_SUFFIX_SYMBOLS))})|\s*(?P<code>{alternation(_CODES)})\b"
+    rf"|\s*(?P<word>{alternation(list(_SUFFIX_WORDS))})\b)",
     re.IGNORECASE,
 )
 
@@ -115,10 +112,8 @@ _DIGITS_RE = re.compile(
 _RANGE_GAP_RE = re.compile(r"^\s*(?:-|–|—|to)\s*$")
 _RANGE_MULT_RE = re.compile(r"^\s*(?:-|–|—|to)\s*\D{0,2}\d+(?:\.\d+)?([kKmM])\b")
 
-_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-          "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
 _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_WORD = rf"(?:{'|'.join(_UNITS + _TENS)}|hundred|thousand|million|billion)"
+_WORD = rf"(?:{'|'.join(NUMBER_WORDS + _TENS)}|hundred|thousand|million|billion)"
 _WORDNUM_RE = re.compile(
     rf"\b(?:an?\s+(?=(?:hundred|thousand|million)\b))?{_WORD}(?:(?:\s+and\s+|[\s-]+){_WORD})*\b", re.IGNORECASE
 )
@@ -128,7 +123,6 @@ _GRAND_COUNT_RE = re.compile(
     r"piano|jury|tour|master|theft|plan|gesture|idea|vision|entrance|event|launch|style|scale|champion|old|hotel)\b))",
     re.IGNORECASE,
 )
-_SMALL_WORDS = {w: i for i, w in enumerate(_UNITS)} | {"a": 1, "an": 1, "a couple of": 2, "a couple": 2}
 
 # --- what is not money ----------------------------------------------------------------------------------
 
@@ -184,35 +178,6 @@ _CUE_RE = re.compile(
     rf"rate|of|at|for|is|be|around|about|to|it's|its|then|than|is|would|say|even)\s+){{0,3}}$",
     re.IGNORECASE,
 )
-
-# --- per-unit prices and quantities ---------------------------------------------------------------------------
-
-_UNIT_WORDS = {
-    "post": "post", "posts": "post", "story": "story", "stories": "story", "reel": "reel", "reels": "reel",
-    "video": "video", "videos": "video", "short": "short", "shorts": "short", "tiktok": "tiktok",
-    "tiktoks": "tiktok", "deliverable": "deliverable", "deliverables": "deliverable", "piece": "piece",
-    "pieces": "piece", "item": "item", "items": "item", "month": "month", "months": "month", "mo": "month",
-    "week": "week", "weeks": "week", "wk": "week", "day": "day", "days": "day", "hour": "hour", "hours": "hour",
-    "hr": "hour", "year": "year", "years": "year", "yr": "year", "tweet": "tweet", "tweets": "tweet",
-    "stream": "stream", "streams": "stream", "episode": "episode", "episodes": "episode", "one": "unit",
-    "unit": "unit", "units": "unit",
-}
-_UNIT = rf"(?:(?:ig|instagram|tiktok|youtube|yt|feed|static|sponsored|dedicated)\s+)?({_alt(list(_UNIT_WORDS))})"
-_QTY = r"(\d{1,3}|a couple of|a couple|an|a|" + "|".join(_UNITS[1:]) + ")"
-_PER_RE = re.compile(rf"^\s*(?:(?:per|a|an|each|every|/)\s*{_UNIT}\b|(each|apiece|a piece|ea\.?)(?![\w]))",
-                     re.IGNORECASE)
-_QTY_AFTER_RE = re.compile(rf"^\s*,?\s*(?:for|x|×|\*|times|across)\s*{_QTY}\b(?:\s+{_UNIT}\b)?", re.IGNORECASE)
-_QTY_BEFORE_RE = re.compile(rf"\b{_QTY}\s*(?:x\s*)?{_UNIT}\s*(?:at|@|for|x|×)\s*(?:only\s+|just\s+)?$",
-                            re.IGNORECASE)
-_TIMES_BEFORE_RE = re.compile(r"\b(\d{1,3})\s*(?:x|×|\*)\s*$", re.IGNORECASE)
-
-
-def _quantity(word: str) -> int | None:
-    word = word.lower()
-    if word.isdigit():
-        return int(word)
-    return _SMALL_WORDS.get(word)
-
 
 def _parse_digits(raw: str, currency: str | None) -> Decimal | None:
     """Digits with grouping/decimal marks → Decimal ("7,500", "2,50,000", "3.000,00", "7.5")."""
@@ -284,7 +249,7 @@ def _candidates(text: str) -> list[_Candidate]:
         small = not re.search(r"hundred|thousand|million|billion", phrase) and value < 20
         found.append(_Candidate(m.start(), m.end(), value, m.group(0), is_word=True, small_word=small))
     for m in _GRAND_COUNT_RE.finditer(text):
-        count = Decimal(_SMALL_WORDS[m.group(1).lower()])
+        count = Decimal(SMALL_NUMBERS[m.group(1).lower()])
         found.append(_Candidate(m.start(), m.end(), count, m.group(0), is_word=True, small_word=True))
     return sorted(found, key=lambda c: c.start)
 
@@ -370,40 +335,6 @@ def _read_amount(text: str, cand: _Candidate, default_currency: str, range_curre
         usd = to_usd(value, resolved)
     except KeyError:
         return None
-    per, quantity = _per_and_quantity(text, start, end)
+    per, quantity = per_and_quantity(text, start, end)
     return Amount(value=value, currency=resolved, usd=usd, text=text[start:end], start=start, end=end,
                   per=per, quantity=quantity)
-
-
-def _per_and_quantity(text: str, start: int, end: int) -> tuple[str | None, int | None]:
-    """Per-unit wording around an amount: "$500 per post for 3 posts", "3 posts at $500 each", "3 x $500"."""
-    per: str | None = None
-    quantity: int | None = None
-    rest = text[end:]
-    per_match = _PER_RE.match(rest)
-    if per_match:
-        per = _UNIT_WORDS[per_match.group(1).lower()] if per_match.group(1) else "unit"
-        rest = rest[per_match.end():]
-    qty_after = _QTY_AFTER_RE.match(rest)
-    if qty_after and (per is not None or qty_after.group(2)):
-        unit = _UNIT_WORDS.get((qty_after.group(2) or "").lower())
-        # "$1,500 for 3 posts" is a total, not a unit price: a quantity needs per-unit wording.
-        if per is not None:
-            quantity = _quantity(qty_after.group(1))
-            if per == "unit" and unit:
-                per = unit
-    before = text[:start]
-    qty_before = _QTY_BEFORE_RE.search(before)
-    if qty_before and quantity is None:
-        connector = before[qty_before.end(2):].strip().lower()
-        unit = _UNIT_WORDS[qty_before.group(2).lower()]
-        if per is not None or connector.startswith(("at", "@", "x", "×")):
-            quantity = _quantity(qty_before.group(1))
-            per = unit if per in (None, "unit") else per
-    times_before = _TIMES_BEFORE_RE.search(before)
-    if times_before and quantity is None:
-        quantity = int(times_before.group(1))
-        per = per or "unit"
-    if per in {"month", "week", "day", "hour", "year"} and quantity is None:
-        return per, None
-    return per, quantity
