@@ -12,20 +12,18 @@ Run ``python -m data.generator 1000 --out profiles.jsonl`` to write JSON Lines f
 from __future__ import annotations
 
 import argparse
-import base64
-import bisect
 import functools
-import hashlib
 import json
 import math
 import random
 import sys
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from datetime import date, timedelta
-from itertools import accumulate
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
+from data import generator_commercial as C
+from data import generator_draws as D
 from data import generator_vocab as V
 from data.types import NICHES, PLATFORMS
 
@@ -36,21 +34,6 @@ _SUFFIX_MULT = 7919  # prime, coprime with every bucket size 100 and 9*10^k, so 
 _SUFFIX_ADD = 37
 _MIN_LOG, _MAX_LOG = 3.0, math.log10(50_000_000)
 _DAYS = [(date(YEAR, 1, 1) + timedelta(days=d)).isoformat() for d in range(365)]
-
-
-class _Weighted(Generic[T]):
-    """A fixed weighted table sampled with one uniform draw and a bisection."""
-
-    __slots__ = ("_cum", "_total", "items")
-
-    def __init__(self, pairs: Iterable[tuple[T, float]]) -> None:
-        pairs = [(item, w) for item, w in pairs if w > 0]
-        self.items: tuple[T, ...] = tuple(item for item, _ in pairs)
-        self._cum = list(accumulate(w for _, w in pairs))
-        self._total = self._cum[-1]
-
-    def pick(self, rng: random.Random) -> T:
-        return self.items[bisect.bisect_right(self._cum, rng.random() * self._total)]
 
 
 def _slug(text: str) -> str:
@@ -76,12 +59,12 @@ def _names(raw: tuple[str, ...]) -> tuple[_Name, ...]:
 
 
 _NAMES = {culture: {part: _names(pool) for part, pool in parts.items()} for culture, parts in V.NAMES.items()}
-_CITIES = _Weighted((row, row[3]) for row in V.CITIES)
+_CITIES = D.Weighted((row, row[3]) for row in V.CITIES)
 _CITY_CULTURES = {
-    row[0]: _Weighted(V.CITY_CULTURES.get(row[0], V.COUNTRIES[row[2]]["cultures"]).items()) for row in V.CITIES
+    row[0]: D.Weighted(V.CITY_CULTURES.get(row[0], V.COUNTRIES[row[2]]["cultures"]).items()) for row in V.CITIES
 }
-_NICHES = _Weighted(V.NICHE_WEIGHTS.items())
-_PLATFORMS = {n: _Weighted(V.PLATFORM_WEIGHTS.get(n, V.DEFAULT_PLATFORM_WEIGHTS).items()) for n in NICHES}
+_NICHES = D.Weighted(V.NICHE_WEIGHTS.items())
+_PLATFORMS = {n: D.Weighted(V.PLATFORM_WEIGHTS.get(n, V.DEFAULT_PLATFORM_WEIGHTS).items()) for n in NICHES}
 _TAGS = {t: _tag(t) for topics in V.TOPICS.values() for t in topics}
 _TITLE = {t: t[:1].upper() + t[1:] for t in _TAGS}
 _POSTS, _N_POSTS = V.POSTS, len(V.POSTS)
@@ -90,7 +73,7 @@ _BRAND_NICHES: dict[str, set[str]] = {}
 for _niche, _brands in V.BRANDS.items():
     for _brand in _brands:
         _BRAND_NICHES.setdefault(_brand, set()).add(_niche)
-_HANDLE_STYLES = _Weighted([(0, 20), (1, 14), (2, 8), (3, 18), (4, 8), (5, 6), (6, 6), (7, 8), (8, 4), (9, 8)])
+_HANDLE_STYLES = D.Weighted([(0, 20), (1, 14), (2, 8), (3, 18), (4, 8), (5, 6), (6, 6), (7, 8), (8, 4), (9, 8)])
 _PLATFORM_VARIANTS = {"youtube": ("tv", "official", "channel"), "twitch": ("live", "ttv", "plays"),
                       "linkedin": ("", ""), "twitter": ("", "x")}
 _CULTURE_NATIVE_LANG = {c: V.CULTURE_LANGUAGE.get(c) for c in V.NAMES}
@@ -104,11 +87,6 @@ assert set(V.TOPICS) == set(NICHES) == set(V.BRANDS) == set(V.DEMOGRAPHICS), "vo
 assert set(V.PLATFORM_STATS) == set(PLATFORMS)
 
 
-def _rng(seed: int, index: int) -> random.Random:
-    digest = hashlib.blake2b(f"{seed}:{index}".encode(), digest_size=16).digest()
-    return random.Random(int.from_bytes(digest, "big"))
-
-
 def _suffix(index: int) -> int:
     """A bijection of the non-negative integers that keeps the digit count (for index >= 100) and looks random."""
     if index < 100:
@@ -117,74 +95,6 @@ def _suffix(index: int) -> int:
         lo = 10 ** (len(str(index)) - 1)
         size = 9 * lo
     return lo + ((index - lo) * _SUFFIX_MULT + _SUFFIX_ADD) % size
-
-
-def _nice_usd(x: float) -> int:
-    """Round a price the way creators quote it ($45, $380, $2,450, $18,500)."""
-    step = 5 if x < 100 else 10 if x < 1000 else 50 if x < 10_000 else 100 if x < 100_000 else 500
-    return max(step, round(x / step) * step)
-
-
-def _ri(rng: random.Random, a: int, b: int) -> int:
-    """rng.randint without its overhead (randint dominates a naive profile)."""
-    return a + int(rng.random() * (b - a + 1))
-
-
-def _ch(rng: random.Random, seq: Sequence[T]) -> T:
-    return seq[int(rng.random() * len(seq))]
-
-
-def _ln(rng: random.Random, sigma: float) -> float:
-    """Lognormal noise with median 1."""
-    return math.exp(rng.gauss(0.0, sigma))
-
-
-def _sample(rng: random.Random, seq: Sequence[T], k: int) -> list[T]:
-    """k distinct items (a partial Fisher-Yates shuffle driven by rng.random)."""
-    pool = list(seq)
-    n = len(pool)
-    for i in range(k):
-        j = i + int(rng.random() * (n - i))
-        pool[i], pool[j] = pool[j], pool[i]
-    return pool[:k]
-
-
-def _uniform(rng: random.Random, lo: float, hi: float) -> float:
-    return lo + (hi - lo) * rng.random()
-
-
-def _between(rng: random.Random, lo: int, hi: int) -> int:
-    return lo + rng.getrandbits(64) % (hi - lo)
-
-
-def _fill_digits(template: str, rng: random.Random) -> str:
-    parts = template.split("#")
-    digits = f"{rng.getrandbits(64) % 10 ** (len(parts) - 1):0{len(parts) - 1}d}"
-    return parts[0] + "".join(d + part for d, part in zip(digits, parts[1:], strict=True))
-
-
-def _code(rng: random.Random, n: int) -> str:
-    return base64.urlsafe_b64encode(rng.getrandbits(6 * n).to_bytes(-(-6 * n // 8), "big")).decode()[:n]
-
-
-def _post_url(rng: random.Random, platform: str, handle: str) -> str:
-    if platform == "instagram":
-        return f"https://www.instagram.com/p/{_code(rng, 11)}/"
-    if platform == "tiktok":
-        return f"https://www.tiktok.com/@{handle}/video/{_between(rng, 73 * 10**17, 75 * 10**17)}"
-    if platform == "youtube":
-        return f"https://www.youtube.com/watch?v={_code(rng, 11)}"
-    if platform == "twitter":
-        return f"https://x.com/{handle}/status/{_between(rng, 187 * 10**16, 199 * 10**16)}"
-    if platform == "twitch":
-        return f"https://www.twitch.tv/videos/{_between(rng, 2_000_000_000, 2_600_000_000)}"
-    if platform == "linkedin":
-        return f"https://www.linkedin.com/posts/{handle}_activity-{_between(rng, 72 * 10**17, 74 * 10**17)}"
-    if platform == "facebook":
-        return f"https://www.facebook.com/{handle}/posts/{_between(rng, 10**15, 10**16)}"
-    if platform == "pinterest":
-        return f"https://www.pinterest.com/pin/{_between(rng, 10**17, 10**18)}/"
-    return f"https://www.snapchat.com/spotlight/{_code(rng, 16)}"
 
 
 def _reflect(x: float) -> float:
@@ -202,7 +112,7 @@ def _pick_niches(rng: random.Random) -> list[str]:
     count = 1 if r < 0.4 else 2 if r < 0.82 else 3
     niches = [primary]
     while len(niches) < count:
-        extra = _ch(rng, V.RELATED_NICHES[primary]) if rng.random() < 0.88 else _NICHES.pick(rng)
+        extra = D.ch(rng, V.RELATED_NICHES[primary]) if rng.random() < 0.88 else _NICHES.pick(rng)
         if extra not in niches:
             niches.append(extra)
     return niches
@@ -213,8 +123,8 @@ def _pick_topics(rng: random.Random, niches: list[str], female: bool) -> list[st
     topics: list[str] = []
     for pos, niche in enumerate(niches):
         pool = [t for t in V.TOPICS[niche] if t != unwanted and t not in topics]
-        k = _ri(rng, 2, 4) if pos == 0 else _ri(rng, 0, 2)
-        topics.extend(_sample(rng, pool, min(k, len(pool))))
+        k = D.ri(rng, 2, 4) if pos == 0 else D.ri(rng, 0, 2)
+        topics.extend(D.sample(rng, pool, min(k, len(pool))))
     return topics
 
 
@@ -228,7 +138,7 @@ def _display_name(rng: random.Random, culture: str, country: str, first: _Name, 
 
 
 def _handle_stem(rng: random.Random, first: str, last: str, niche: str) -> str:
-    word = _ch(rng, V.HANDLE_WORDS[niche])
+    word = D.ch(rng, V.HANDLE_WORDS[niche])
     style = _HANDLE_STYLES.pick(rng)
     if style == 0:
         return first + last
@@ -239,7 +149,7 @@ def _handle_stem(rng: random.Random, first: str, last: str, niche: str) -> str:
     if style == 3:
         return first + word
     if style == 4:
-        return _ch(rng, V.HANDLE_PREFIXES) + first
+        return D.ch(rng, V.HANDLE_PREFIXES) + first
     if style == 5:
         return f"{first}.{last[0]}"
     if style == 6:
@@ -269,7 +179,7 @@ def _languages(rng: random.Random, city: str, country: str, culture: str) -> lis
 
 def _engagement(rng: random.Random, platform: str, followers: int) -> tuple[float, float]:
     """(engagement rate in percent, the creator's own multiplicative noise)."""
-    noise = _ln(rng, 0.35)
+    noise = D.ln(rng, 0.35)
     rate = 8.5 * (followers / 1000) ** -0.2 * V.PLATFORM_STATS[platform][0] * noise
     return round(min(max(rate, 0.05), 60.0), 2), noise
 
@@ -283,99 +193,27 @@ def _accounts(rng: random.Random, index: int, niches: list[str], log_f: float, f
     for _ in range(12):
         if len(chosen) >= count:
             break
-        p = table.pick(rng) if rng.random() < 0.85 else _ch(rng, PLATFORMS)
+        p = table.pick(rng) if rng.random() < 0.85 else D.ch(rng, PLATFORMS)
         if p not in chosen:
             chosen.append(p)
     stem = _handle_stem(rng, first, last, niches[0])
-    tail = _ch(rng, ("", "", "", "_", ".")) + str(_suffix(index))
+    tail = D.ch(rng, ("", "", "", "_", ".")) + str(_suffix(index))
     accounts, noises = [], []
     for pos, platform in enumerate(chosen):
         shift = 0.0 if pos == 0 else min(0.1, rng.gauss(-0.7, 0.5))  # side accounts are usually smaller
         followers = max(50, int(10 ** min(log_f + shift, _MAX_LOG)))
         variant = ""
         if pos and platform in _PLATFORM_VARIANTS and stem.isalpha() and rng.random() < 0.3:
-            variant = _ch(rng, _PLATFORM_VARIANTS[platform])
+            variant = D.ch(rng, _PLATFORM_VARIANTS[platform])
         eng, noise = _engagement(rng, platform, followers)
         account: dict[str, Any] = {"platform": platform, "handle": stem + variant + tail, "followers": followers,
                                    "engagement_rate": eng, "avg_views": None}
         views = V.PLATFORM_STATS[platform][1]
         if views and rng.random() < 0.85:
-            account["avg_views"] = int(followers * _uniform(rng, *views) * noise**0.5)
+            account["avg_views"] = int(followers * D.uniform(rng, *views) * noise**0.5)
         accounts.append(account)
         noises.append(noise)
     return accounts, noises
-
-
-def _rates(rng: random.Random, accounts: list[dict[str, Any]], noises: list[float]) -> dict[str, int | None] | None:
-    if rng.random() < 0.12:
-        return None
-    by_platform = {a["platform"]: (a, n) for a, n in zip(accounts, noises, strict=True)}
-    ref, noise = accounts[0], noises[0]  # the post rate is quoted for the main account
-
-    def price(account: dict[str, Any], factor: float) -> float:
-        cpm = V.PLATFORM_STATS[account["platform"]][2]
-        return cpm * (account["followers"] / 1000) ** 0.95 * factor * _ln(rng, 0.3)
-
-    post = 35 * _ln(rng, 0.3) + price(ref, noise**0.4)  # nano creators still charge a floor fee
-    rates: dict[str, int | None] = {"post": _nice_usd(post), "story": None, "reel": None, "video": None}
-    if by_platform.keys() & V.STORY_PLATFORMS and rng.random() < 0.9:
-        rates["story"] = _nice_usd(post * 0.25 * _ln(rng, 0.15))
-    if by_platform.keys() & V.REEL_PLATFORMS and rng.random() < 0.9:
-        rates["reel"] = _nice_usd(post * 1.3 * _ln(rng, 0.15))
-    for video_platform, factor in (("youtube", 1.0), ("tiktok", 1.1), ("twitch", 1.0)):
-        if video_platform in by_platform and rng.random() < 0.9:
-            account, n = by_platform[video_platform]
-            rates["video"] = _nice_usd(max(60.0, price(account, factor * n**0.4)))
-            break
-    return rates
-
-
-def _audience(rng: random.Random, niches: list[str], female_creator: bool, country: str) -> dict[str, Any] | None:
-    if rng.random() < 0.08:
-        return None
-    primary = V.DEMOGRAPHICS[niches[0]]
-    female = primary[1]
-    ages = list(primary[2])
-    if len(niches) > 1:
-        secondary = [V.DEMOGRAPHICS[n] for n in niches[1:]]
-        female = 0.7 * female + 0.3 * sum(d[1] for d in secondary) / len(secondary)
-        for d in secondary:
-            ages = [a + 0.3 * b / len(secondary) for a, b in zip(ages, d[2], strict=True)]
-    female += (6 if female_creator else -6) + rng.gauss(0, 6)
-    female_pct = round(min(max(female, 3.0), 97.0))
-    male_pct = 100 - female_pct - _ch(rng, (0, 0, 0, 1, 2))
-    weights = [a * (0.7 + 0.6 * rng.random()) for a in ages]
-    scale = (100 - _ri(rng, 0, 3)) / sum(weights)
-    pcts = [int(w * scale) for w in weights]
-    home = V.COUNTRIES[country]["audience"]
-    k = _ri(rng, 1, 4)
-    others = _sample(rng, home[: k + 2], min(k, len(home)))
-    top = [country, *others] if rng.random() < 0.85 else [*others[:1], country, *others[1:]]
-    audience: dict[str, Any] = {
-        "female_pct": female_pct, "male_pct": male_pct,
-        "age_13_17_pct": pcts[0], "age_18_24_pct": pcts[1], "age_25_34_pct": pcts[2],
-        "age_35_44_pct": pcts[3], "age_45_plus_pct": pcts[4], "top_countries": top,
-    }
-    if rng.random() < 0.1:  # some media kits only give the two biggest brackets
-        audience["age_13_17_pct"] = audience["age_35_44_pct"] = audience["age_45_plus_pct"] = None
-    return audience
-
-
-def _contact(rng: random.Random, first: str, last: str, handle: str, country: str, area: str, city: str,
-             log_f: float) -> tuple[str | None, str | None]:
-    email = None
-    if rng.random() < 0.78 + 0.04 * (log_f - 3):
-        domain = _ch(rng, ("example.com", "example.com", "example.com", "example.net", "example.org"))
-        local = _ch(rng, (f"{first}.{last}", f"{first}{last}", handle, f"collabs.{handle}", f"{first}",
-                            f"hello.{first}{last}", f"{first}.{last}.mgmt"))
-        email = f"{local}@{domain}"
-    phone = None
-    if rng.random() < 0.68:
-        template = V.COUNTRIES[country]["phone"].format(area=area or "555", area2=V.BR_AREA.get(city, "11"))
-        phone = _fill_digits(template, rng)
-        if rng.random() < 0.25:
-            phone = phone.replace(" ", "").replace("-", "")
-    return email, phone
 
 
 def _bio(rng: random.Random, ctx: dict[str, Any], languages: list[str]) -> str | None:
@@ -384,19 +222,19 @@ def _bio(rng: random.Random, ctx: dict[str, Any], languages: list[str]) -> str |
     email = ctx["email"]
     lead = languages[0]
     if (lead == "es" and rng.random() < 0.5) or ("es" in languages and rng.random() < 0.1):
-        template, ctas = _ch(rng, V.BIOS_ES), V.CTAS_ES
+        template, ctas = D.ch(rng, V.BIOS_ES), V.CTAS_ES
         ctx = {**ctx, "city": V.CITY_LOCAL_NAMES.get(ctx["city"], ctx["city"])}
     elif lead == "pt" and rng.random() < 0.55:
-        template, ctas = _ch(rng, V.BIOS_PT), V.CTAS_PT
+        template, ctas = D.ch(rng, V.BIOS_PT), V.CTAS_PT
         ctx = {**ctx, "city": V.CITY_LOCAL_NAMES.get(ctx["city"], ctx["city"])}
     else:
-        template = _ch(rng, V.BIOS_EN if ctx["brand"] else _BIOS_EN_NO_BRAND)
+        template = D.ch(rng, V.BIOS_EN if ctx["brand"] else _BIOS_EN_NO_BRAND)
         ctas = V.CTAS if email else V.CTAS_NO_EMAIL
-    cta = _ch(rng, ctas)
+    cta = D.ch(rng, ctas)
     if "{email}" in cta and not email:
         cta = ""
     cta = cta.format(email=email)
-    text = template.format(cta=cta, cta_es=cta, cta_pt=cta, since=_ri(rng, 15, 24), **ctx)
+    text = template.format(cta=cta, cta_es=cta, cta_pt=cta, since=D.ri(rng, 15, 24), **ctx)
     return text.strip().rstrip(" •|").strip()
 
 
@@ -416,10 +254,10 @@ def _posts(rng: random.Random, accounts: list[dict[str, Any]], topics: list[str]
         if special and rand() < 0.4:
             template = special[int(rand() * len(special))]
         elif brands and rand() < 0.3:
-            template = _ch(rng, V.SPONSORED_POSTS)
-            brand = _ch(rng, brands)
+            template = D.ch(rng, V.SPONSORED_POSTS)
+            brand = D.ch(rng, brands)
             fitting = [t for t in topics if _TOPIC_NICHE[t] in _BRAND_NICHES[brand]]
-            topic = _ch(rng, fitting) if fitting else topic
+            topic = D.ch(rng, fitting) if fitting else topic
             tags = _TAGS[topic]
         else:
             template = _POSTS[int(rand() * _N_POSTS)]
@@ -431,7 +269,7 @@ def _posts(rng: random.Random, accounts: list[dict[str, Any]], topics: list[str]
                 "posted_at": f"{_DAYS[day]}T{minute // 60:02d}:{minute % 60:02d}:00Z",
                 "likes": likes, "comments": int(likes * (0.008 + 0.042 * rand())), "url": None}
         if rand() < 0.75:
-            post["url"] = _post_url(rng, platform, account["handle"])
+            post["url"] = D.post_url(rng, platform, account["handle"])
         posts.append(post)
         day -= 1 + int(rand() * 12)
         if day < 0:
@@ -449,30 +287,30 @@ def generate_profile(index: int, seed: int = 7) -> dict[str, Any]:
     """The synthetic creator number ``index`` for ``seed``: a JSON-ready dict valid for InfluencerIn."""
     if index < 0:
         raise ValueError("index must be >= 0")
-    rng = _rng(seed, index)
+    rng = D.rng_for(seed, index)
     city, region, country, _, area = _CITIES.pick(rng)
     niches = _pick_niches(rng)
     female = rng.random() < V.DEMOGRAPHICS[niches[0]][0]
     culture = _CITY_CULTURES[city].pick(rng)
     pool = _NAMES[culture]
-    first, last = _ch(rng, pool["female" if female else "male"]), _ch(rng, pool["last"])
+    first, last = D.ch(rng, pool["female" if female else "male"]), D.ch(rng, pool["last"])
     name = _display_name(rng, culture, country, first, last)
 
     log_f = _reflect(rng.gauss(4.1, 0.9))
     accounts, noises = _accounts(rng, index, niches, log_f, first[2], last[2])
     topics = _pick_topics(rng, niches, female)
     languages = _languages(rng, city, country, culture)
-    email, phone = _contact(rng, first[2], last[2], accounts[0]["handle"], country, area, city, log_f)
+    email, phone = C.contact(rng, first[2], last[2], accounts[0]["handle"], country, area, city, log_f)
 
     lo_hi = next((lo, hi) for limit, lo, hi in _TIER_BRANDS if log_f < limit)
     brand_pool = _brand_pool(tuple(niches))
-    brands = _sample(rng, brand_pool, _ri(rng, *lo_hi))
+    brands = D.sample(rng, brand_pool, D.ri(rng, *lo_hi))
 
     spare = [x for x in V.TOPICS[niches[0]] if x not in topics]
-    t = [*topics[:3], *_sample(rng, spare, max(0, 3 - len(topics)))]
+    t = [*topics[:3], *D.sample(rng, spare, max(0, 3 - len(topics)))]
     ctx = {
         "first": first[0], "city": city, "City": city, "country_name": V.COUNTRY_NAMES[country],
-        "noun": (noun := _ch(rng, V.CREATOR_NOUNS[niches[0]])), "Noun": noun[:1].upper() + noun[1:],
+        "noun": (noun := D.ch(rng, V.CREATOR_NOUNS[niches[0]])), "Noun": noun[:1].upper() + noun[1:],
         "niche": niches[0], "niche_label": V.NICHE_LABELS.get(niches[0], niches[0]).capitalize(),
         "niche_es": V.NICHE_ES[niches[0]], "niche_pt": V.NICHE_PT[niches[0]],
         "t1": t[0], "t2": t[1], "t3": t[2], "T1": _TITLE[t[0]], "T2": _TITLE[t[1]], "T3": _TITLE[t[2]],
@@ -492,9 +330,9 @@ def generate_profile(index: int, seed: int = 7) -> dict[str, Any]:
         "niches": niches,
         "topics": topics,
         "platforms": accounts,
-        "rates_usd": _rates(rng, accounts, noises),
+        "rates_usd": C.rates(rng, accounts, noises),
         "past_brands": brands,
-        "audience": _audience(rng, niches, female, country),
+        "audience": C.audience(rng, niches, female, country),
         "recent_posts": _posts(rng, accounts, topics, brands, city),
         "verified": verified,
     }
@@ -504,7 +342,7 @@ def generate_profile(index: int, seed: int = 7) -> dict[str, Any]:
 
 
 _AGE_BRACKETS = ((13, 17), (18, 24), (25, 34), (35, 44), (45, 60))
-_AGE_PICK = {n: _Weighted(zip(_AGE_BRACKETS, d[2], strict=True)) for n, d in V.DEMOGRAPHICS.items()}
+_AGE_PICK = {n: D.Weighted(zip(_AGE_BRACKETS, d[2], strict=True)) for n, d in V.DEMOGRAPHICS.items()}
 
 
 def _person(rng: random.Random, niche: str, female: bool) -> tuple[str | None, int | None]:
@@ -513,7 +351,7 @@ def _person(rng: random.Random, niche: str, female: bool) -> tuple[str | None, i
     if rng.random() < 0.15:
         return gender, None
     lo, hi = _AGE_PICK[niche].pick(rng)
-    age = min(max(_ri(rng, lo, hi) + _ri(rng, 0, 6), 16), 64)
+    age = min(max(D.ri(rng, lo, hi) + D.ri(rng, 0, 6), 16), 64)
     return gender, YEAR - age
 
 
