@@ -29,6 +29,17 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+# Imported here, before the topology starts threads of its own (an import racing one gave a RuntimeError once).
+from api.http.auth import issue_key
+from bench.embed_cache import embeddings_for
+from bench.load import bulk_insert, ensure_org
+from data.db import session_scope
+from data.generator import generate_profiles
+from data.models import Organization
+from retrieval.vectors import write_vectors
+from tests.payloads import CAMPAIGN
+from tests.topology.harness import MailSink, Topology, fresh_database
+
 SEARCH_P95_TARGET_MS = 150
 SEED = 7
 
@@ -37,20 +48,10 @@ def seed(database_url: str, base_url: str, profiles: int, *, real_vectors: bool 
     """An organization with `profiles` generated creators and their vectors in SQL, an admin key and a campaign.
 
     `real_vectors=False` stores random unit vectors instead of MiniLM's (for a check of errors, not relevance)."""
-    from api.http.auth import issue_key
-    from bench.load import bulk_insert, ensure_org
-    from data.db import session_scope
-    from data.generator import generate_profiles
-    from data.models import Organization
-    from retrieval.vectors import write_vectors
-    from tests.payloads import CAMPAIGN
-
     engine = create_engine(database_url)
     org_id = ensure_org(engine, f"load-{os.urandom(3).hex()}")
     ids = bulk_insert(engine, org_id, generate_profiles(profiles, seed=SEED))
     if real_vectors:
-        from bench.embed_cache import embeddings_for
-
         vectors = embeddings_for(profiles, seed=SEED)[0]
     else:
         vectors = np.random.default_rng(SEED).normal(size=(profiles, 384)).astype(np.float32)
@@ -100,8 +101,6 @@ def drive(base_url: str, seeded: dict[str, Any], users: int, seconds: float, fol
 
 
 def run(levels: list[int], seconds: float, profiles: int, database_url: str | None = None) -> dict[str, Any]:
-    from tests.topology.harness import MailSink, Topology, fresh_database
-
     url = database_url or os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     if not url or not url.startswith("postgresql"):
         raise SystemExit("python -m bench load needs PostgreSQL: set BENCH_DATABASE_URL (or TEST_DATABASE_URL)")
@@ -113,7 +112,11 @@ def run(levels: list[int], seconds: float, profiles: int, database_url: str | No
             topo.start()
             seeded = seed(topo.database_url, topo.base_url, profiles)
             warm(topo.base_url, seeded["key"])
-            results = [drive(topo.base_url, seeded, users, seconds, folder) for users in levels]
+            results = []
+            for n, users in enumerate(levels):  # each level negotiates with creators of its own: the
+                # negotiations an earlier level left open would answer 409 to a new one with the same creator
+                own = {**seeded, "influencer_ids": seeded["influencer_ids"][n::len(levels)]}
+                results.append(drive(topo.base_url, own, users, seconds, folder))
         finally:
             topo.stop()
     first = next((r for r in results if r["users"] == 20), None)
