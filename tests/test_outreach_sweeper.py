@@ -3,6 +3,7 @@ once; a launch that is still moving, or a member waiting for its retry, is left 
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -163,3 +164,23 @@ def test_lost_deliveries_are_sent_once_each_after_a_sweep(database_url, tenant, 
         assert _sweep(tenant, later + stall_grace() * 2) == {"launches": 0, "stalled": 0, "redispatched": 0,
                                                              "relaunched": 0}
     assert sweeper.sweep_interval_s() >= 15
+
+
+def test_without_a_broker_the_serving_process_sweeps_on_a_thread(outreach_db, monkeypatch):
+    app = make_outreach_app(outreach_db)
+    calls: list[int] = []
+    stop = threading.Event()
+
+    def counted(*_: Any, **__: Any) -> dict[str, int]:
+        calls.append(1)
+        if len(calls) == 2:
+            stop.set()
+        if len(calls) == 1:
+            raise RuntimeError("database down")  # logged; the loop goes on
+        return {}
+
+    monkeypatch.setattr(sweeper, "sweep_launches", counted)
+    sweeper.sweep_forever(app, stop, every_s=0.01)
+    assert len(calls) == 2
+    sweeper.start_in_process_sweep(app)  # a testing app never starts the thread
+    assert not sweeper._sweeping.is_set()

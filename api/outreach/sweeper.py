@@ -18,9 +18,11 @@ per unfinished launch.
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 LAUNCH_KIND = "campaign_launch"
 WAITING = (MemberStatus.QUEUED, MemberStatus.ADDED)
 MIN_GRACE_S = 30
+_sweeping = threading.Event()
 
 
 def stall_grace() -> timedelta:
@@ -85,8 +88,8 @@ def sweep_launches(now: datetime | None = None, *, org_id: str | None = None) ->
 
 def _lost_members(job_id: str, moment: datetime, grace: timedelta) -> list[str]:
     """The influencer ids of a running launch to deliver again (none unless it stalled); marks them swept."""
-    with jobs.session() as s:
-        job = s.get(Job, job_id)
+    with jobs.session() as s:  # the job row's lock makes one sweeper (of several processes) act on a launch
+        job = s.scalar(select(Job).where(Job.id == job_id).with_for_update(skip_locked=True))
         if job is None:
             return []
         campaign_id, ids = job.params.get("campaign_id"), list(job.params.get("influencer_ids") or [])
@@ -122,6 +125,28 @@ def _last_activity(s: Session, campaign_id: Any, ids: list[str]) -> datetime:
 def _aware(stamp: datetime) -> datetime:
     """SQL aggregates bypass the column type (max() comes back naive from SQLite): read them as UTC."""
     return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
+
+
+def sweep_forever(app: Flask, stop: threading.Event | None = None, every_s: float | None = None) -> None:
+    """What beat does, for a process with no broker: a sweep every `sweep_interval_s()` until `stop` is set, so a
+    launch whose in-process tasks died with another web process is delivered by a surviving one."""
+    halt = stop or threading.Event()
+    with app.app_context():
+        every = every_s or sweep_interval_s()
+    while not halt.wait(every):
+        try:
+            with app.app_context():
+                sweep_launches()
+        except Exception:  # a broken database must not end the loop
+            log.exception("outreach.sweep_launches failed; trying again in %s s", every)
+
+
+def start_in_process_sweep(app: Flask) -> None:
+    """Once per serving process with no broker (the first request starts it; not under tests)."""
+    if app.testing or not jobs.in_process() or _sweeping.is_set():
+        return
+    _sweeping.set()
+    threading.Thread(target=sweep_forever, args=(app,), daemon=True, name="launch-sweep").start()
 
 
 @celery.task(name="outreach.sweep_launches", acks_late=True, max_retries=0)
