@@ -1,5 +1,5 @@
-"""`python -m bench [all|search|launch|deal|replay|voice|multiworker]`: `make bench` runs `all` (search at 10k
-and 100k, launch, deal)."""
+"""`python -m bench [all|search|launch|deal|replay|voice|multiworker|load]`: `make bench` runs `all` (search at 10k
+and 100k, launch, deal, and load when a PostgreSQL URL is set: BENCH_DATABASE_URL or TEST_DATABASE_URL)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,12 @@ def main(argv: list[str] | None = None) -> int:
     mw = sub.add_parser("multiworker", help="search while creating profiles on a real multi-worker server (issue 10)")
     mw.add_argument("--workers", type=int, default=3)
     mw.add_argument("--creates", type=int, default=48)
+    ld = sub.add_parser("load", help="locust against the production topology: search, refine, negotiation turns, "
+                        "influencer writes and health at each concurrency (needs PostgreSQL, redis-server)")
+    ld.add_argument("--users", default="20,50", help="comma-separated concurrency levels (default 20,50)")
+    ld.add_argument("--seconds", type=float, default=30.0, help="measured seconds per level")
+    ld.add_argument("--profiles", type=int, default=1000, help="generated profiles to search (MiniLM vectors, cached)")
+    ld.add_argument("--database-url", default=None, help="default: BENCH_DATABASE_URL or TEST_DATABASE_URL")
     sub.add_parser("voice", help="custom-LLM time to first byte / last chunk over 200 turns vs an SSE echo")
     s = sub.add_parser("search", help="search latency, recall@10, build rate and memory vs a chroma-where baseline")
     s.add_argument("--sizes", default="10000,100000", help="comma-separated profile counts (default 10000,100000)")
@@ -40,7 +46,20 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     if args.command in (None, "all"):
-        return main(["search"]) or main(["launch"]) or main(["deal"])
+        failed = main(["search"]) or main(["launch"]) or main(["deal"])
+        if failed or not _postgres_url():
+            print("load: skipped (set BENCH_DATABASE_URL to a PostgreSQL database to run it)", file=sys.stderr)
+            return failed
+        return main(["load"])
+    if args.command == "load":
+        from bench.load_run import print_table
+        from bench.load_run import run as load_run
+
+        result = load_run([int(x) for x in args.users.split(",") if x.strip()], args.seconds, args.profiles,
+                          args.database_url)
+        _report("load", result)
+        print_table(result)
+        return 0 if result["met"] else 1
     if args.command == "multiworker":
         from bench.multiworker import run as multiworker_run
 
@@ -73,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
         baseline_reps=args.baseline_reps,
         build_subset=args.build_subset,
     )
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+    return url if url and url.startswith("postgresql") else None
 
 
 def _launch(count: int, database_url: str | None) -> int:

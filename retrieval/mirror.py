@@ -45,9 +45,10 @@ def embedded() -> bool:
     return not get_settings().chroma_url
 
 
-def owns_folder() -> bool:
-    """Take (or confirm) this process's exclusive lock on the embedded folder; False when another holds it."""
-    path = _folder()
+def owns_folder(folder: Path | None = None) -> bool:
+    """Take (or confirm) this process's exclusive lock on the embedded folder (the configured one unless
+    `folder` is given); False when another process holds it."""
+    path = folder or _folder()
     key = str(path)
     with _lock:
         if key in _held:
@@ -83,21 +84,22 @@ def healthcheck() -> None:
         raise OSError(f"cannot write {_folder()}")
 
 
-def _watermark_file(session: Session) -> Path:
+def _watermark_file(session: Session, folder: Path | None = None) -> Path:
     url = str(session.get_bind().engine.url)
-    return _folder() / f".mirrored-{hashlib.sha1(url.encode()).hexdigest()[:12]}"
+    return (folder or _folder()) / f".mirrored-{hashlib.sha1(url.encode()).hexdigest()[:12]}"
 
 
-def catch_up(session: Session, *, force: bool = False) -> int:
+def catch_up(session: Session, *, force: bool = False, folder: Path | None = None) -> int:
     """As the embedded folder's owner, copy vectors written by any process since the last look (and drop
     deleted ones when due). Returns the number of vectors copied; 0 when not the owner or not due.
+    `folder`: only if it is still the configured folder (a background copy started for it).
 
     Never raises: the copy is derived and retried on the next call; a failure is logged.
     """
-    if not embedded() or not owns_folder():
+    if not embedded() or (folder is not None and folder != _folder()) or not owns_folder(folder):
         return 0
     try:
-        return _catch_up(session, get_index(), force)
+        return _catch_up(session, get_index(), force, folder)
     except Exception:
         session.rollback()
         log.exception("copying profile vectors into the embedded Chroma index failed; retrying later")
@@ -105,14 +107,17 @@ def catch_up(session: Session, *, force: bool = False) -> int:
 
 
 _running = threading.Event()
+_background: list[threading.Thread] = []  # the copy thread last started (joined by `release`)
 
 
 def catch_up_soon(session: Session) -> None:
     """`catch_up` on a background thread with a session of its own, when due: a request never waits for the
-    copy (the first one after a start can be the whole organization)."""
+    copy (the first one after a start can be the whole organization). The thread is bound to the folder it was
+    started for: if the configuration names another folder by the time it runs, it does nothing."""
     if not embedded() or _running.is_set() or not owns_folder():
         return
-    state = _state.get(str(_watermark_file(session)))
+    folder = _folder()
+    state = _state.get(str(_watermark_file(session, folder)))
     if state and time.monotonic() - float(state["checked"]) < get_settings().retrieval_refresh_ms / 1000.0:
         return
     bind = session.get_bind()
@@ -121,15 +126,25 @@ def catch_up_soon(session: Session) -> None:
     def run() -> None:
         try:
             with Session(bind=bind) as own:
-                catch_up(own)
+                catch_up(own, folder=folder)
         finally:
             _running.clear()
 
-    threading.Thread(target=run, name="chroma-mirror", daemon=True).start()
+    thread = threading.Thread(target=run, name="chroma-mirror", daemon=True)
+    _background[:] = [thread]
+    thread.start()
 
 
-def _catch_up(session: Session, index: VectorIndex, force: bool) -> int:
-    marker = _watermark_file(session)
+def join_background(timeout: float = 30.0) -> bool:
+    """Wait for the background copy thread, if one runs; True when none is left running."""
+    for thread in list(_background):
+        if thread is not threading.current_thread():
+            thread.join(timeout)
+    return not any(t.is_alive() for t in _background)
+
+
+def _catch_up(session: Session, index: VectorIndex, force: bool, folder: Path | None = None) -> int:
+    marker = _watermark_file(session, folder)
     settings = get_settings()
     with _lock:
         state = _state.setdefault(str(marker), {"checked": 0.0, "counted": 0.0})
@@ -179,13 +194,17 @@ def _forget_after_fork() -> None:
             handle.close()
     _held.clear()
     _state.clear()
+    _background.clear()
+    _running.clear()
 
 
 os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def release() -> None:
-    """Give up the folder lock (tests; a process that ends releases it anyway)."""
+    """Give up the folder lock after the background copy ended (tests, app teardown; a process that ends
+    releases it anyway)."""
+    join_background()
     with _lock:
         for handle in _held.values():
             handle.close()

@@ -167,7 +167,7 @@ def test_a_sending_row_left_by_a_dead_worker_is_resent_with_the_same_message_id(
     [first] = read_outbox(outbox)
     with session_scope(database_url) as s:  # as if the worker died after the server took it, before "sent"
         row = s.scalars(select(OutreachEmail).where(OutreachEmail.influencer_id == inf_id)).one()
-        row.status, row.sent_at = "sending", datetime.now(UTC) - timedelta(minutes=10)
+        row.status, row.claimed_at, row.sent_at = "sending", datetime.now(UTC) - timedelta(minutes=10), None
         row_id = row.id
     assert send_row(row_id) is SendResult.SENT
     again = read_outbox(outbox)
@@ -175,7 +175,7 @@ def test_a_sending_row_left_by_a_dead_worker_is_resent_with_the_same_message_id(
     assert send_row(row_id) is SendResult.ALREADY_SENT
     with session_scope(database_url) as s:  # a fresh claim by a live worker is left alone
         row = s.get(OutreachEmail, row_id)
-        row.status, row.sent_at = "sending", datetime.now(UTC)
+        row.status, row.claimed_at, row.sent_at = "sending", datetime.now(UTC), None
     assert send_row(row_id) is SendResult.IN_FLIGHT
 
 

@@ -120,7 +120,7 @@ def test_200_creators_get_one_email_each_despite_a_repeated_request_and_a_killed
         # time passes: the dead workers' claims expire (SEND_LEASE_SECONDS)
         s.execute(update(OutreachEmail).where(OutreachEmail.status == "sending",
                                               OutreachEmail.campaign_id == campaign["id"])
-                  .values(sent_at=datetime.now(UTC) - timedelta(minutes=10)))
+                  .values(claimed_at=datetime.now(UTC) - timedelta(minutes=10)))
     job = sclient.get(f"/api/v1/jobs/{job_id}", headers=tenant.headers("manager")).json
     assert job["status"] == "running" and job["processed"] == 60
 

@@ -230,7 +230,7 @@ def test_a_follow_up_another_worker_is_sending_is_left_to_it(outreach_db, tenant
     with session_scope(outreach_db) as s:
         campaign = s.get(Campaign, scene.campaign_id)
         add_email(s, campaign, scene.influencer_id, scene.address, key="followup_1", status="sending",
-                  sent_at=FIRST_DUE - timedelta(seconds=5), attempts=1)
+                  claimed_at=FIRST_DUE - timedelta(seconds=5), attempts=1)
     transport = FakeTransport()
     assert send_due_followups(FIRST_DUE, org_id=tenant.org_id, transport=transport) == {"due": 1, "in_flight": 1}
     assert transport.attempts == []

@@ -60,7 +60,7 @@ def test_a_pending_email_is_sent_once_under_its_stored_message_id(outreach_db, t
     assert message["From"].addresses[0].display_name == "Maya Chen"
     assert str(message["List-Unsubscribe"]).startswith(f"<{BASE_URL}/u/")
     row = _row(outreach_db, stored.row_id)
-    assert (row.status, row.sent_at, row.attempts, row.error) == ("sent", NOW, 1, None)
+    assert (row.status, row.claimed_at, row.sent_at, row.attempts, row.error) == ("sent", NOW, NOW, 1, None)
 
     later = NOW + timedelta(hours=1)
     assert send_row(stored.row_id, cfg=CFG, transport=transport, now=later) is SendResult.ALREADY_SENT
@@ -95,27 +95,27 @@ def test_an_unknown_row_counts_as_already_sent(outreach_db):
 def test_a_live_claim_is_left_alone_and_an_expired_one_is_taken_over(outreach_db, tenant, claimed_ago, result):
     """A `sending` row whose worker may have died: resent with the same Message-ID once the lease is over."""
     claimed_at = NOW - claimed_ago
-    stored = _stored(outreach_db, tenant.org_id, status="sending", attempts=1, sent_at=claimed_at)
+    stored = _stored(outreach_db, tenant.org_id, status="sending", attempts=1, claimed_at=claimed_at)
     transport = FakeTransport()
     assert send_row(stored.row_id, cfg=CFG, transport=transport, now=NOW) is result
     row = _row(outreach_db, stored.row_id)
     if result is SendResult.IN_FLIGHT:
         assert transport.attempts == []
-        assert (row.status, row.attempts, row.sent_at) == ("sending", 1, claimed_at)
+        assert (row.status, row.attempts, row.claimed_at, row.sent_at) == ("sending", 1, claimed_at, None)
     else:
         assert [m["Message-ID"] for m in transport.messages] == [stored.message_id]
-        assert (row.status, row.attempts, row.sent_at) == ("sent", 2, NOW)
+        assert (row.status, row.attempts, row.claimed_at, row.sent_at) == ("sent", 2, NOW, NOW)
 
 
 def test_a_sending_row_without_a_claim_time_is_claimable(outreach_db, tenant):
-    stored = _stored(outreach_db, tenant.org_id, status="sending", sent_at=None)
+    stored = _stored(outreach_db, tenant.org_id, status="sending", claimed_at=None)
     transport = FakeTransport()
     assert send_row(stored.row_id, cfg=CFG, transport=transport, now=NOW) is SendResult.SENT
     assert len(transport.messages) == 1
 
 
 def test_a_row_the_caller_already_claimed_is_sent_without_claiming_again(outreach_db, tenant):
-    stored = _stored(outreach_db, tenant.org_id, status="sending", attempts=1, sent_at=NOW)
+    stored = _stored(outreach_db, tenant.org_id, status="sending", attempts=1, claimed_at=NOW)
     transport = FakeTransport()
     assert send_row(stored.row_id, cfg=CFG, transport=transport, now=NOW, claimed=True) is SendResult.SENT
     assert len(transport.messages) == 1
@@ -205,7 +205,7 @@ def test_a_temporary_failure_gives_the_row_back_for_a_retry_that_sends_it(outrea
     with pytest.raises(type(error)):
         send_row(stored.row_id, cfg=CFG, transport=transport, now=NOW)
     row = _row(outreach_db, stored.row_id)
-    assert (row.status, row.sent_at, row.attempts) == ("pending", None, 1)
+    assert (row.status, row.claimed_at, row.sent_at, row.attempts) == ("pending", None, None, 1)
     assert str(error) in row.error
     with session_scope(outreach_db) as s:
         assert s.scalar(select(Suppression).where(Suppression.org_id == tenant.org_id)) is None
@@ -214,7 +214,7 @@ def test_a_temporary_failure_gives_the_row_back_for_a_retry_that_sends_it(outrea
     retry_at = NOW + timedelta(seconds=30)
     assert send_row(stored.row_id, cfg=CFG, transport=transport, now=retry_at) is SendResult.SENT
     row = _row(outreach_db, stored.row_id)
-    assert (row.status, row.sent_at, row.attempts, row.error) == ("sent", retry_at, 2, None)
+    assert (row.status, row.claimed_at, row.sent_at, row.attempts, row.error) == ("sent", retry_at, retry_at, 2, None)
     assert [m["Message-ID"] for m in transport.messages] == [stored.message_id]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,8 +64,6 @@ def _add(engine: Any, org: str, name: str, topic: str) -> str:
     return new
 
 
-@pytest.mark.xfail(strict=False, reason="order-dependent in the full suite: a background copy thread left by an "
-                   "earlier test's app can open this test's folder; passes alone (open, see the closing note)")
 def test_another_process_owns_the_folder_search_still_finds_new_profiles(env: dict[str, Any]) -> None:
     env["chroma"].mkdir(parents=True, exist_ok=True)
     holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(env["chroma"] / ".writer.lock")],
@@ -92,6 +91,31 @@ def test_another_process_owns_the_folder_search_still_finds_new_profiles(env: di
         s.commit()
         sync_influencers(s, env["org"], [ana])
         assert index.ids(env["org"]) == [ben]
+
+
+def test_a_copy_thread_never_opens_a_folder_other_than_its_own(env: dict[str, Any], tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """What made the test above order-dependent: a background copy started under one configuration (an earlier
+    test's app) ran after the next test had named another folder, and locked and opened that one."""
+    _add(env["engine"], env["org"], "Ana Bake", "sourdough baking")
+    started, go = threading.Event(), threading.Event()
+    real_catch_up = mirror.catch_up
+
+    def late(session: Session, **kwargs: Any) -> int:
+        started.set()
+        assert go.wait(10)
+        return real_catch_up(session, **kwargs)
+
+    monkeypatch.setattr(mirror, "catch_up", late)
+    with Session(env["engine"]) as s:
+        mirror.catch_up_soon(s)
+    assert started.wait(10)
+    other = tmp_path / "next-tests-chroma"
+    use_env(monkeypatch, CHROMA_PATH=str(other))  # the next test's configuration, while the copy still runs
+    go.set()
+    mirror.release()  # joins the copy thread before letting the lock go
+    assert mirror.join_background(0)
+    assert not other.exists()
 
 
 def test_a_failing_refresh_serves_the_last_snapshot(env: dict[str, Any], monkeypatch, caplog) -> None:

@@ -214,7 +214,10 @@ def serving_overrides(host: str, port: int) -> dict[str, str]:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, envvar="PORT", type=int)
 @click.option("--workers", default=2, show_default=True, envvar="WEB_CONCURRENCY", type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--keepalive", default=75, show_default=True, envvar="WEB_KEEPALIVE_S", type=int,
+              help="seconds an idle keep-alive connection stays open: longer than the idle timeout of the client "
+                   "or proxy in front (often 60 s), so the server never closes a connection as it is reused")
+def serve(host: str, port: int, workers: int, keepalive: int) -> None:
     from gunicorn.app.base import BaseApplication
 
     from api import create_app
@@ -225,6 +228,7 @@ def serve(host: str, port: int, workers: int) -> None:
             self.cfg.set("workers", workers)
             self.cfg.set("threads", 4)
             self.cfg.set("timeout", 120)
+            self.cfg.set("keepalive", keepalive)  # gthread parks idle connections in its poller, not a thread
             self.cfg.set("accesslog", "-")
 
         def load(self):

@@ -50,8 +50,8 @@ celery.conf.update(
     # bound on how late a task lost with its worker runs again. Tasks are idempotent, so a slow one that
     # outlives it and runs twice does no harm.
     broker_transport_options={"visibility_timeout": get_settings().celery_visibility_timeout_s},
-    include=["api.outreach.launch", "api.influencers.importing", "api.discovery.tasks", "api.calls.tasks",
-             "api.replays.tasks"],
+    include=["api.outreach.launch", "api.outreach.sweeper", "api.influencers.importing", "api.discovery.tasks",
+             "api.calls.tasks", "api.replays.tasks"],
 )
 
 _bound: dict[str, Flask] = {}

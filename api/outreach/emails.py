@@ -50,7 +50,7 @@ def new_email_row(s: Session, *, org_id: str, key: str, kind: str, campaign: Cam
                         message_id=make_message_id(sender.rsplit("@", 1)[-1] or "localhost"),
                         in_reply_to=in_reply_to, references=list(references or []), status="pending")
     if claim:
-        row.status, row.attempts, row.sent_at = "sending", 1, utcnow()  # sent_at: the lease (see api.outreach.sending)
+        row.status, row.attempts, row.claimed_at = "sending", 1, utcnow()  # the lease (see api.outreach.sending)
     s.add(row)
     try:
         s.commit()

@@ -11,10 +11,10 @@ milliseconds between the server's "250 OK" and our commit; everywhere else a dea
 either not yet sent or marked sent. A server that says no (TemporaryFailure, MailConfigError) puts the row
 back to `pending` for a retry; a permanent refusal bounces it and suppresses the address.
 
-The claim lease has no column of its own: while a row is `sending`, `sent_at` holds when the claim was
-taken; once `sent` it is when the server accepted it; a row put back to `pending` has none. A dedicated
-`claimed_at` column would need a schema change (data/models.py + a migration); until then only
-`_claim_values`, `_claimable` and `_release` here (and `new_email_row(claim=True)`) touch that double use.
+The claim is `claimed_at`, the time the row was last moved to `sending` (by the conditional UPDATE here or by
+`new_email_row(claim=True)`, whose insert is the claim); `sent_at` is only ever when the server accepted the
+message. A row put back to `pending` has no claim. `outreach.sweep_launches` (api.outreach.sweeper) reads the
+same lease to tell a launch whose tasks were lost from one whose worker is still sending.
 """
 
 from __future__ import annotations
@@ -61,16 +61,16 @@ def _claimable(moment: datetime, lease_seconds: int) -> ColumnElement[bool]:
     stale = moment - timedelta(seconds=lease_seconds)
     return or_(OutreachEmail.status == "pending",
                and_(OutreachEmail.status == "sending",
-                    or_(OutreachEmail.sent_at.is_(None), OutreachEmail.sent_at <= stale)))
+                    or_(OutreachEmail.claimed_at.is_(None), OutreachEmail.claimed_at <= stale)))
 
 
 def _claim_values(moment: datetime) -> dict[str, Any]:
-    return {"status": "sending", "attempts": OutreachEmail.attempts + 1, "sent_at": moment}
+    return {"status": "sending", "attempts": OutreachEmail.attempts + 1, "claimed_at": moment}
 
 
 def _release(row: OutreachEmail, error: str) -> None:
-    """Give the claim back (a retry will take it again): the row is unsent, so it has no `sent_at`."""
-    row.status, row.error, row.sent_at = "pending", error[:2000], None
+    """Give the claim back (a retry will take it again at once)."""
+    row.status, row.error, row.claimed_at = "pending", error[:2000], None
 
 
 def _mime_for(s: Session, row: OutreachEmail, cfg: MailConfig) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from flask import Blueprint, render_template_string
+from flask import Blueprint, current_app, render_template_string
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +36,7 @@ from api.outreach.inbound_mail import InboundIn, verify_signature
 from api.outreach.launch import dispatch_launch, ensure_members
 from api.outreach.mail_config import mail_config, unsubscribe_link
 from api.outreach.sending import send_email_task
+from api.outreach.sweeper import start_in_process_sweep
 from api.outreach.tokens import read_unsubscribe_token
 from data.models import Campaign, Influencer, Organization, OutreachEmail
 from data.serialize import campaign_to_dict, influencer_to_dict
@@ -43,6 +44,12 @@ from data.statuses import EmailStatus
 from data.types import UsdAmount
 
 bp = Blueprint("outreach", __name__)
+
+
+@bp.before_app_request
+def _sweep_in_process() -> None:
+    """Without a broker there is no beat: the serving process sweeps stalled launches itself (api.outreach.sweeper)."""
+    start_in_process_sweep(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 # ---------------------------------------------------------------- drafts

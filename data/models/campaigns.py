@@ -80,11 +80,14 @@ class OutreachEmail(Base):
     message_id: Mapped[str] = mapped_column(String(300), unique=True)
     in_reply_to: Mapped[str | None] = mapped_column(String(300))
     references: Mapped[list[Any]] = mapped_column(default=list)
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | sent | failed | bounced | received
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending sending sent failed bounced received
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    """When the mail server accepted the message (set only with status `sent`)."""
+    claimed_at: Mapped[datetime | None]
+    """When a sender last claimed the row (the lease: api.outreach.sending)."""
 
 
 class Suppression(Base):

@@ -11,21 +11,11 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
 from tests.builders import service_url
-from tests.topology.harness import BIN, MailSink, Topology
-
-
-def _fresh_database(url: str, name: str) -> str:
-    """A new, empty database beside the one TEST_DATABASE_URL names; its SQLAlchemy URL."""
-    admin = make_url(url).set(drivername="postgresql")
-    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return make_url(url).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+from tests.topology.harness import BIN, MailSink, Topology, fresh_database
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +28,7 @@ def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
         service_url("__CHROMA_SERVER_BINARY__")
     database = make_url(url).database or "test"
     folder: Path = tmp_path_factory.mktemp("topology")
-    topo = Topology(folder=folder, database_url=_fresh_database(url, f"{database}_topology"), mail=MailSink())
+    topo = Topology(folder=folder, database_url=fresh_database(url, f"{database}_topology"), mail=MailSink())
     try:
         topo.start()
         yield topo

@@ -22,8 +22,10 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import requests
 from aiosmtpd.controller import Controller
+from sqlalchemy.engine import make_url
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -33,6 +35,15 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def fresh_database(url: str, name: str) -> str:
+    """A new, empty database beside the one `url` names (dropped first if it exists); its SQLAlchemy URL."""
+    admin = make_url(url).set(drivername="postgresql")
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return make_url(url).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
 
 
 def wait_until(check: Callable[[], bool], timeout: float, what: str, interval: float = 0.2) -> None:
