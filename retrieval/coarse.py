@@ -90,21 +90,35 @@ class CoarseVectors:
         if len(rows) == 0 or k <= 0:
             return rows[:0], np.zeros(0, dtype=np.float32)
         sims, radius = self.approx(qvec, rows)
-        keep = must_rescore(sims - radius, sims + radius, k)
+        keep, exact = rescore_top(sims + radius, lambda pos: self.exact_sims(qvec, rows[pos]), k)
         sub = rows[keep]
-        exact = self.exact_sims(qvec, sub)
         top = np.lexsort((sub, -exact))[:k]
         return sub[top], exact[top]
 
 
-def must_rescore(lower: np.ndarray, upper: np.ndarray, k: int) -> np.ndarray:
-    """Positions that can be among the k best given per-row bounds of their true value.
+def rescore_top(
+    upper: np.ndarray, exact_of: Callable[[np.ndarray], np.ndarray], k: int, first: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rescore exactly every position that can be among the k best, given an upper bound of each true value.
 
-    The k rows with the largest lower bounds all truly score at least L (the k-th largest lower bound), so
-    the true k-th best is >= L, and a row whose upper bound is below L cannot make the top k (a tie at the
-    k-th value has upper >= L and is kept).
+    Round one rescores the `first` largest upper bounds; S = the k-th best exact value among them is a lower
+    bound of the true k-th best, so any row whose upper bound is below S cannot make the top k. Round two
+    rescores the rows with upper >= S not done yet (none when S is above round one's cut). A tie with the
+    k-th value has upper >= S and is kept. Returns (positions, exact values), positions ascending.
     """
-    if len(lower) <= k:
-        return np.arange(len(lower))
-    kth = np.partition(lower, len(lower) - k)[len(lower) - k]
-    return np.flatnonzero(upper >= kth)
+    n = len(upper)
+    first = max(first or 8 * k, 256)
+    if n <= max(k, first):
+        pos = np.arange(n)
+        return pos, exact_of(pos)
+    cut = np.partition(upper, n - first)[n - first]
+    pos = np.flatnonzero(upper >= cut)
+    values = exact_of(pos)
+    kth = np.partition(values, len(values) - k)[len(values) - k]
+    if kth < cut:
+        more = np.flatnonzero((upper >= kth) & (upper < cut))
+        pos = np.concatenate([pos, more])
+        values = np.concatenate([values, exact_of(more)])
+        order = np.argsort(pos, kind="stable")
+        pos, values = pos[order], values[order]
+    return pos, values

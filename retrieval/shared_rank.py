@@ -2,9 +2,9 @@
 the rows that can still reach the top.
 
 The score is non-decreasing in the similarity (ranking.combine is a positive-weighted mean of clipped
-signals), so a row's similarity bounds give bounds on its score; `coarse.must_rescore` keeps every row
-whose upper bound reaches the k-th best lower bound, those get their exact similarity, and
-`ranking.order` orders them exactly as it orders a full exact scoring. With valid bounds the result is the
+signals), so a row's similarity bound gives a bound on its score; `coarse.rescore_top` gives the exact
+similarity to every row whose upper bound reaches the k-th best exact score, and `ranking.order` orders
+those exactly as it orders a full exact scoring. With valid bounds the result is the
 one `search.rank` gives on the same data (ids, scores, order, `total_matches`).
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from agent.query.schema import ParsedQuery
-from retrieval.coarse import must_rescore
+from retrieval.coarse import rescore_top
 from retrieval.ranking import SIM_FLOOR, SIM_SPAN, Candidates, combine, hard_filter, order, signals, similarities
 
 
@@ -48,18 +48,24 @@ def _primary(q: ParsedQuery, snap: Any, cand: Candidates) -> np.ndarray | None:
     return None
 
 
-def rescore_set(q: ParsedQuery, snap: Any, cand: Candidates, lower: np.ndarray, upper: np.ndarray,
-                limit: int) -> np.ndarray:
-    """Positions of candidates that can be among the first `limit` of the query's order."""
+def rescore_set(
+    q: ParsedQuery, snap: Any, cand: Candidates, upper: np.ndarray, exact_of: Any, limit: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, exact scores) of every candidate that can be among the first `limit` of the query's order."""
     primary = _primary(q, snap, cand)
     if primary is None:
-        return must_rescore(lower, upper, limit)
+        return rescore_top(upper, exact_of, limit)
     if len(primary) <= limit:
-        return np.arange(len(primary))
+        pos = np.arange(len(primary))
+        return pos, exact_of(pos)
     kth = np.partition(primary, limit - 1)[limit - 1]
     better = np.flatnonzero(primary < kth)  # fewer than `limit`: all of them are in
     ties = np.flatnonzero(primary == kth)  # the rest of the places go to the best scores among these
-    return np.sort(np.concatenate([better, ties[must_rescore(lower[ties], upper[ties], limit - len(better))]]))
+    tie_pos, tie_scores = rescore_top(upper[ties], lambda p: exact_of(ties[p]), limit - len(better))
+    pos = np.concatenate([better, ties[tie_pos]])
+    scores = np.concatenate([exact_of(better), tie_scores])
+    order = np.argsort(pos, kind="stable")
+    return pos[order], scores[order]
 
 
 def rank_rows(snap: Any, q: ParsedQuery, limit: int, qvec: np.ndarray | None, *, exact: bool = False) -> RankedRows:
@@ -75,11 +81,16 @@ def rank_rows(snap: Any, q: ParsedQuery, limit: int, qvec: np.ndarray | None, *,
         return RankedRows(rows[pos], score[pos], None if sims is None else sims[pos], len(rows), len(rows))
     others = signals(snap, q, cand, None)
     approx, radius = snap.vectors.approx(qvec, rows)
-    lower = _score(snap, q, rows, others, approx - radius)
     upper = _score(snap, q, rows, others, approx + radius)
-    keep = rescore_set(q, snap, cand, lower, upper, limit)
+    exact_sims: dict[int, float] = {}
+
+    def exact_of(pos: np.ndarray) -> np.ndarray:
+        sims = snap.vectors.exact_sims(qvec, rows[pos])
+        exact_sims.update(zip(pos.tolist(), sims.tolist(), strict=True))
+        return _score(snap, q, rows[pos], {k: v[pos] for k, v in others.items()}, sims)
+
+    keep, score = rescore_set(q, snap, cand, upper, exact_of, limit)
     sub = rows[keep]
-    sims = snap.vectors.exact_sims(qvec, sub)
-    score = _score(snap, q, sub, {k: v[keep] for k, v in others.items()}, sims)
+    sims = np.array([exact_sims[p] for p in keep.tolist()], dtype=np.float32)
     pos = order(q, snap, Candidates(rows=sub, followers=cand.followers, engagement=cand.engagement), score, limit)
     return RankedRows(sub[pos], score[pos], sims[pos], len(rows), len(sub))
