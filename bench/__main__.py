@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     s.add_argument("--reps", type=int, default=20, help="passes over the query mix for our search")
     s.add_argument("--baseline-reps", type=int, default=5, help="passes over the query mix for the baseline")
+    s.add_argument("--shared", action="store_true",
+                   help="search over the shared memory-mapped snapshot (no SQL/chroma; bench/scale_bench.py)")
     s.add_argument("--build-subset", type=int, default=256, help="profiles for the build-rate comparison (0: skip)")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -85,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         return search_main([10_000], quick=True, embed_limit=min(args.embed_limit, 10_000), reps=5, baseline_reps=2)
     sizes = [int(x.replace("_", "")) for x in args.sizes.split(",") if x.strip()]
+    if args.shared:
+        from bench.scale_bench import main as shared_main
+
+        return shared_main(sizes, embed_limit=args.embed_limit, reps=args.reps)
     return search_main(
         sizes,
         embed_limit=args.embed_limit,

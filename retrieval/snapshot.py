@@ -105,8 +105,9 @@ class TagColumn:
 class OrgSnapshot:
     """Columnar arrays for one organization; row numbers are stable, deleted rows are marked dead."""
 
-    def __init__(self, org_id: str, capacity: int = 1024) -> None:
+    def __init__(self, org_id: str, capacity: int = 1024, *, dim: int = DIM) -> None:
         self.org_id = org_id
+        self.dim = dim  # 0: no vectors in memory (a writer streaming them from elsewhere, shared_snapshot.py)
         self.lock = threading.RLock()
         self.n = 0
         self.ids: list[str] = []
@@ -151,7 +152,7 @@ class OrgSnapshot:
         self.rate_cents = grow(get("rate_cents"), (cap,), np.int64, -1)
         self.female = grow(get("female"), (cap,), np.float32, np.nan)
         self.ages = grow(get("ages"), (cap, len(AGE_BRACKETS)), np.float32, np.nan)
-        self.emb = grow(get("emb"), (cap, DIM), np.float32, 0.0)
+        self.emb = grow(get("emb"), (cap, self.dim), np.float32, 0.0)
         self.has_emb = grow(get("has_emb"), (cap,), bool, False)
         for col in self.tags.values():
             col.grow(cap)
