@@ -27,9 +27,12 @@ _QUALIFIER = (r"(?:(?:more|extra|additional|dedicated|sponsored|static|single|sh
 _ITEM_RE = re.compile(rf"(?<![$€£₹\w.,])(\d{{1,2}}|{_NUMBER_WORDS})\s*(?:x\s*)?{_QUALIFIER}({_KIND_RE})\b",
                       re.IGNORECASE)
 _ADD_RE = re.compile(r"\b(?:add(?:ing|ed)?|plus|throw(?:ing)? in|include|including|extra|additional|another|"
-                     r"one more|bonus|on top)\b[^.,;]{0,20}$", re.IGNORECASE)
+                     r"one more|bonus|on top)\b[^.,;:]{0,20}$", re.IGNORECASE)
 _REMOVE_RE = re.compile(r"\b(?:drop(?:ping)?|remov(?:e|ing)|without|skip(?:ping)?|cut(?:ting)?|no|minus|"
-                        r"instead of|rather than|lose)\b[^.,;]{0,12}$", re.IGNORECASE)
+                        r"instead of|rather than|lose)\b[^.,;:]{0,12}$", re.IGNORECASE)
+_SWAP_RE = re.compile(rf"\b(?:swap(?:ping)?|switch(?:ing)?|replac(?:e|ing)|trad(?:e|ing)|exchang(?:e|ing))\s+"
+                      rf"(?:the|a|an|one|that)?\s*{_QUALIFIER}({_KIND_RE})\s+(?:for|with|to|into)\s+"
+                      rf"(?:a|an|one|the)?\s*{_QUALIFIER}({_KIND_RE})\b", re.IGNORECASE)
 _PRICE_BEFORE_RE = re.compile(r"(?:per|/|each|every)\s*$|[\d$€£₹kK]\s+(?:a|an)\s+$", re.IGNORECASE)
 
 
@@ -81,6 +84,10 @@ def find_deliverables(text: str) -> DeliverableChange:
     bundle: Counter[str] = Counter()
     added: Counter[str] = Counter()
     removed: Counter[str] = Counter()
+    for m in _SWAP_RE.finditer(text):  # "swap the reel for a TikTok": one fewer of the first, one more of the second
+        removed[_KINDS[m.group(1).lower()]] += 1
+        added[_KINDS[m.group(2).lower()]] += 1
+    text = _SWAP_RE.sub(" ", text)
     for m in _ITEM_RE.finditer(text):
         before = text[max(0, m.start() - 30):m.start()]
         if _PRICE_BEFORE_RE.search(before):
@@ -101,9 +108,16 @@ def resolve_deliverables(change: DeliverableChange, current: list[str] | None) -
     """The bundle the message asks for, given the current one; None when the message names no deliverables."""
     if not change.mentioned:
         return None
-    base = Counter(change.bundle) if change.bundle else parse_deliverable_list(current)
-    base.update(change.added)
-    base.subtract(change.removed)
+    if change.bundle:
+        # A named bundle is the package itself ("drop one story: 1 reel and 2 stories"); additions and removals
+        # only count for kinds it does not name ("1 reel, without the stories").
+        base = Counter(change.bundle)
+        base.update({k: n for k, n in change.added.items() if k not in change.bundle})
+        base.subtract({k: n for k, n in change.removed.items() if k not in change.bundle})
+    else:
+        base = parse_deliverable_list(current)
+        base.update(change.added)
+        base.subtract(change.removed)
     return format_deliverables(+base) or None
 
 
@@ -114,7 +128,10 @@ _DURATION = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|t
 _USAGE_KIND = (r"(paid (?:usage|media|ads?|social|amplification)|whitelisting|whitelist(?:ed)?|spark ads?|boosting|"
                r"organic(?: usage| use)?|usage rights?|usage|licens(?:e|ing)|rights|repost(?:ing)? rights)")
 _USAGE_DURATION_RE = re.compile(rf"\b{_DURATION}(?:\s+of)?\s+{_USAGE_KIND}", re.IGNORECASE)
-_USAGE_FOR_RE = re.compile(rf"\b{_USAGE_KIND}\s+(?:for|of|up to|limited to)\s+{_DURATION}\b", re.IGNORECASE)
+_USAGE_FOR_RE = re.compile(rf"\b{_USAGE_KIND}\s+(?:for|of|up to|limited to|to|down to|at)\s+{_DURATION}\b",
+                           re.IGNORECASE)
+# "usage rights, can we make it 3 months?": a usage word, then a duration in the same sentence
+_USAGE_LOOSE_RE = re.compile(rf"\b{_USAGE_KIND}\b[^.!?]{{0,40}}?\b{_DURATION}\b", re.IGNORECASE)
 _PERPETUAL_RE = re.compile(r"\b(?:perpetual|in perpetuity|forever|unlimited (?:usage|use|rights)|full buy-?out|"
                            r"lifetime (?:usage|rights))\b", re.IGNORECASE)
 _ORGANIC_ONLY_RE = re.compile(r"\borganic(?: usage| use| posting)? only\b|\bonly organic\b"
@@ -147,6 +164,8 @@ def find_usage_rights(text: str) -> str | None:
     if m:
         duration, kind = _duration(m.group(1), m.group(2)), m.group(3).lower()
     elif m := _USAGE_FOR_RE.search(text):
+        duration, kind = _duration(m.group(2), m.group(3)), m.group(1).lower()
+    elif (m := _USAGE_LOOSE_RE.search(text)) and not _EXCL_RE.search(m.group(0)):
         duration, kind = _duration(m.group(2), m.group(3)), m.group(1).lower()
     else:
         return "paid usage" if _PAID_RE.search(text) else None

@@ -124,8 +124,9 @@ def _classify(norm: str, price: Decimal | None, ctx: NegotiationContext, terms_c
         Intent.ACCEPT: accept,
         Intent.ACCEPT_WITH_CONDITION: accept + condition if accept and (condition or terms_changed) else 0.0,
         Intent.REJECT: reject,
-        Intent.COUNTER: counter + (1.0 if terms_changed else 0.0),
-        Intent.INQUIRE: cues["inquire"],
+        # A question that names other terms ("can we make it 3 months?") proposes them: a counter, not a query.
+        Intent.COUNTER: counter + (1.0 + cues["inquire"] if terms_changed else 0.0),
+        Intent.INQUIRE: 0.0 if terms_changed and price is None else cues["inquire"],
         Intent.DELAY: cues["delay"],
         Intent.GREET: cues["greet"] * 0.9,
     }
