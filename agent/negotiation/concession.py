@@ -14,14 +14,17 @@ from itertools import pairwise
 from agent.negotiation.pricing import price_step, round_down
 
 ZERO = Decimal(0)
+MAX_FLOOR_RATIO = Decimal("0.8")
+"""Creator concessions shrinking slower than this (step over previous step) predict no floor."""
 
 
 @dataclass(frozen=True)
 class ConcessionConfig:
     boulware_e: Decimal = Decimal("0.4")
     """Concession exponent e < 1: the time-dependent curve concedes little early and most near the deadline."""
-    reciprocity: Decimal = Decimal("0.5")
-    """Share of the creator's last concession the agent matches (relative tit-for-tat)."""
+    reciprocity: Decimal = Decimal("1")
+    """Share of the creator's last concession the agent matches (tit-for-tat; bounded by the step caps). People
+    answer a counterpart's move with a like move, so half of theirs only slows both sides down."""
     max_step_share: Decimal = Decimal("0.5")
     """No single step closes more than this share of the gap between our last offer and what we'd pay."""
     min_step_share: Decimal = Decimal("0.1")
@@ -70,7 +73,8 @@ def boulware(anchor: Decimal, limit: Decimal, t: int, horizon: int, e: Decimal) 
 
 
 def predicted_floor(asks: list[Decimal]) -> Decimal | None:
-    """Where the creator's asks are heading if their concessions keep shrinking at the latest ratio."""
+    """Where the creator's asks are heading if their concessions keep shrinking at the latest ratio; None before
+    their second ask or while their steps do not shrink."""
     if len(asks) < 2:
         return None
     last = asks[-2] - asks[-1]
@@ -78,7 +82,9 @@ def predicted_floor(asks: list[Decimal]) -> Decimal | None:
         return asks[-1]
     ratio = Decimal("0.5")
     if len(asks) >= 3 and (before := asks[-3] - asks[-2]) > 0:
-        ratio = min(Decimal("0.9"), max(Decimal("0"), last / before))
+        ratio = max(Decimal("0"), last / before)
+        if ratio >= MAX_FLOOR_RATIO:
+            return None  # concessions that do not shrink reveal no floor (a creator matching our steps)
     return asks[-1] - last * ratio / (1 - ratio)
 
 
@@ -147,25 +153,29 @@ def next_offer(*, opening: Decimal, last_offer: Decimal | None, ceiling: Decimal
         return Plan(round_down(min(max(curve, opening), ceiling)), limit, curve, None, None, floor)
     moved = last_concession(asks, config)
     reciprocal = last_offer + moved * config.reciprocity
-    candidate = max(curve, reciprocal, last_offer)
-    target = min(limit, asks[-1]) if asks else limit
-    gap = max(ZERO, target - last_offer)
+    # The most we'd move toward: their ask within the ceiling. The predicted floor bounds the time curve and the
+    # reciprocal step, but a creator who moves always gets at least the minimum step back (no stonewalling).
+    reach = min(ceiling, asks[-1]) if asks else ceiling
+    gap = max(ZERO, reach - last_offer)
     cap = last_offer + gap * config.max_step_share
-    offer = min(candidate, cap)
+    offer = min(max(curve, min(reciprocal, max(limit, last_offer)), last_offer), cap)
     if moved > 0 and gap > 0:
-        # The creator moved: move too (no stonewalling), by a bounded minimum step.
         least = last_offer + max(gap * config.min_step_share, price_step(last_offer))
-        offer = max(offer, min(least, target))
+        offer = max(offer, min(least, reach))
     offer = round_down(min(offer, ceiling))
-    if moved > 0 and offer <= last_offer < round_down(min(target, ceiling)):
-        offer = min(last_offer + price_step(last_offer), round_down(min(target, ceiling)))
+    if moved > 0 and offer <= last_offer < round_down(reach):
+        offer = min(last_offer + price_step(last_offer), round_down(reach))
     return Plan(max(offer, last_offer), limit, curve, reciprocal, cap, floor)
 
 
-def placed_final(*, next_plan: Plan, ceiling: Decimal, rounds_left: int) -> Decimal:
+def placed_final(*, next_plan: Plan, ceiling: Decimal, rounds_left: int, ask: Decimal | None = None) -> Decimal:
     """The best-and-final number: above the creator's predicted floor by a share of the room left to the ceiling
-    that grows as the rounds run out (1/(1+rounds left)); never below the planned offer, never above the ceiling."""
+    that grows as the rounds run out (1/(1+rounds left)); never below the planned offer, never above the ceiling.
+    With no predicted floor it meets the creator halfway between the planned offer and their ask (the ceiling only
+    when that is beyond it): a creator who matches our moves takes the middle."""
     floor = next_plan.predicted_floor
+    if floor is None and ask is not None:
+        return round_down(min(ceiling, max(next_plan.offer, round_up((next_plan.offer + ask) / 2))))
     if floor is None or floor >= ceiling:
         return round_down(ceiling)
     share = Decimal(1) / Decimal(1 + max(0, rounds_left))

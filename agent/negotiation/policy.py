@@ -92,11 +92,13 @@ class PolicyConfig:
     deadline_slack: int = 3
     """Rounds kept after the Boulware deadline for levers and the walk-away: T = max_rounds − slack."""
     min_confidence: float = 0.5
-    accept_tolerance: Decimal = Decimal("0.04")
+    accept_tolerance: Decimal = Decimal("0.02")
     """Accept an ask this close above the agent's next offer instead of haggling over crumbs."""
     anchor_fair_share: Decimal = Decimal("0.9")
     anchor_min_target_share: Decimal = Decimal("0.75")
     shorter_usage: str = "3 months organic"
+    restate_margin: Decimal = Decimal("0.15")
+    """After our best and final, a creator asking at most this much above it hears it again before any lever."""
 
     @property
     def boulware_e(self) -> Decimal:
@@ -313,14 +315,23 @@ def _decide_on_price(state: NegotiationState, u: Understanding, pkg: Package, as
 
     made_final = last_offer is not None and last_offer >= best
     if current_ask is not None and current_ask > pkg.ceiling and (made_final or firmness or at_deadline):
-        if not made_final:
-            return _final(state, pkg, best, "best and final: the ask is above our ceiling", rationale)
-        return _lever_or_walk_away(state, pkg, config)
+        if made_final:
+            if _may_restate(state, current_ask, pkg.ceiling, config):
+                return _counter(state, pkg, last_offer, "final_offer", "the creator is close: our best stands",
+                                rationale)
+            return _lever_or_walk_away(state, pkg, config)
+        if firmness < 2 and not at_deadline and last_offer is not None:
+            # They hold above our budget: a bounded step toward it, not the whole ceiling at once.
+            step = round_down(max(planned, last_offer + (best - last_offer) * config.concession.max_step_share))
+            if last_offer < step < best:
+                return _counter(state, pkg, step, "counter", "the creator holds above our budget: a bounded step",
+                                rationale)
+        return _final(state, pkg, best, "best and final: the ask is above our ceiling", rationale)
     if current_ask is None and made_final and u.intent == Intent.REJECT:
         return _lever_or_walk_away(state, pkg, config)
     if at_deadline and state.final_offer_usd is None:
         rounds_left = int(state.setup.get("max_rounds", 8)) - state.round
-        final = placed_final(next_plan=plan, ceiling=pkg.ceiling, rounds_left=rounds_left)
+        final = placed_final(next_plan=plan, ceiling=pkg.ceiling, rounds_left=rounds_left, ask=current_ask)
         if current_ask is not None and final >= current_ask:
             return _accept(state, pkg, current_ask, "our best and final would reach the ask", rationale)
         return _final(state, pkg, final, "deadline reached: best and final placed from the predicted floor",
@@ -329,6 +340,22 @@ def _decide_on_price(state: NegotiationState, u: Understanding, pkg: Package, as
         return _accept(state, pkg, current_ask, "our next offer would reach the ask", rationale)
     act = "counter_package" if changed else "counter"
     return _counter(state, pkg, planned, act, _counter_reason(plan), rationale)
+
+
+def _may_restate(state: NegotiationState, ask: Decimal, ceiling: Decimal, config: PolicyConfig) -> bool:
+    """Hold our best-and-final once more for a creator within `restate_margin` of it, but never send one number
+    a third time after they moved twice in a row."""
+    if ask > ceiling * (1 + config.restate_margin):
+        return False
+    offers, asks = state.agent_offers, running_minimum(state.creator_asks)
+    same = 0
+    for offer in reversed(offers):
+        if offer != offers[-1]:
+            break
+        same += 1
+    if same >= 3:
+        return False
+    return same < 2 or len(asks) < 2 or asks[-1] >= asks[-2]
 
 
 def _counter_reason(plan: Plan) -> str:
