@@ -25,7 +25,6 @@ per scenario from the seed; they are not fitted to the agent.
 from __future__ import annotations
 
 import dataclasses
-import random
 from decimal import Decimal
 
 from agent.negotiation.pricing import format_deliverables, parse_deliverables, usage_months

@@ -35,7 +35,7 @@ from agent.negotiation.state_machine import expire_if_stale
 from agent.negotiation.types import Action, Decision, Intent, Understanding
 from agent.negotiation.understanding import NegotiationContext, understand
 from evals.human_creators import HumanCreator, human_creator_for
-from evals.human_personas import HUMAN_PERSONAS, HumanPersona, human_persona_for, make_human_scenarios
+from evals.human_personas import HUMAN_PERSONAS, human_persona_for, make_human_scenarios
 from evals.personas import PERSONAS, Persona, Scenario, make_scenarios, persona_for
 
 MAX_TURNS = 14
@@ -352,7 +352,8 @@ def render(summaries: list[Summary], console: Console) -> None:
     for s in summaries:
         table.add_row(s.persona, s.agent, str(s.scenarios), str(s.with_zone), _fmt(s.agreement_rate_zone, True),
                       _fmt(s.surplus_share), _fmt(agree_times_surplus(s)), f"{s.mean_rounds:.1f}",
-                      str(s.budget_violations), str(s.repeated_offers), str(s.deals_without_zone), " ".join(f"{k}:{v}" for k, v in sorted(s.statuses.items())))
+                      str(s.budget_violations), str(s.repeated_offers), str(s.deals_without_zone),
+                      " ".join(f"{k}:{v}" for k, v in sorted(s.statuses.items())))
     console.print(table)
     for agent in dict.fromkeys(s.agent for s in summaries):
         o = overall(summaries, agent)
@@ -367,8 +368,8 @@ def render(summaries: list[Summary], console: Console) -> None:
 @click.option("--persona", "personas", multiple=True, type=click.Choice(PERSONAS + HUMAN_PERSONAS),
               help="Only these personas.")
 @click.option("--human", is_flag=True,
-              help="Creators that negotiate like people (evals/human_personas.py) and the scripted personas with a human "
-                   "temper (evals/human_creators.py). The plain personas measure the policy; this measures it "
+              help="Creators that negotiate like people (evals/human_personas.py) and the scripted personas with a "
+                   "human temper (evals/human_creators.py). The plain personas measure the policy; this measures it "
                    "among people.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write JSON here.")
 def command(per_persona: int, seed: int, personas: tuple[str, ...], human: bool, json_out: Path | None) -> None:

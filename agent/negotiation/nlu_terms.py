@@ -163,9 +163,8 @@ def find_usage_rights(text: str) -> str | None:
     m = _USAGE_DURATION_RE.search(text)
     if m:
         duration, kind = _duration(m.group(1), m.group(2)), m.group(3).lower()
-    elif m := _USAGE_FOR_RE.search(text):
-        duration, kind = _duration(m.group(2), m.group(3)), m.group(1).lower()
-    elif (m := _USAGE_LOOSE_RE.search(text)) and not _EXCL_RE.search(m.group(0)):
+    elif (m := _USAGE_FOR_RE.search(text)) or (
+            (m := _USAGE_LOOSE_RE.search(text)) and not _EXCL_RE.search(m.group(0))):
         duration, kind = _duration(m.group(2), m.group(3)), m.group(1).lower()
     else:
         return "paid usage" if _PAID_RE.search(text) else None

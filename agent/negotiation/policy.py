@@ -224,8 +224,12 @@ def _decide(state: NegotiationState, u: Understanding, config: PolicyConfig) -> 
         shrink = min(Decimal(1), pkg.value / previous.value) if previous.value else Decimal(1)
         scaled = [round_down(o * shrink) for o in state.agent_offers]
         final = None if state.final_offer_usd is None else round_down(state.final_offer_usd * shrink)
+        # Their past asks in the new package's terms, so a lower price for less is not mistaken for a concession
+        # and a real one is answered.
+        ratio = pkg.value / previous.value if previous.value else Decimal(1)
+        asks = [to_money(a * ratio) for a in state.creator_asks]
         state = state.copy(deliverables=terms.deliverables, usage_rights=terms.usage_rights, agent_offers=scaled,
-                           creator_asks=[], final_offer_usd=final)
+                           creator_asks=asks, final_offer_usd=final)
     if terms.product_included and "product" not in state.levers_used:
         state = state.copy(levers_used=[*state.levers_used, "product"])
 

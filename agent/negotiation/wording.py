@@ -189,7 +189,8 @@ def word(act: str, decision: Decision, ctx: WordingContext, *, provider: LLMProv
     variables = _variables(act, decision, ctx)
     system = _prompt("llm_system.j2").render(language_name=_LANGUAGE_NAMES.get(ctx.language, "English"))
     prompt = _prompt("llm_prompt.j2").render(
-        **variables, act_meaning={**ACT_MEANING, **ACT_MEANING_PACKAGE}.get(act, act), creator_text=ctx.creator_text[:2000],
+        **variables, act_meaning={**ACT_MEANING, **ACT_MEANING_PACKAGE}.get(act, act),
+        creator_text=ctx.creator_text[:2000],
         reference=template_text,
     )
     generated = provider.generate_text(system=system, prompt=prompt)
