@@ -218,7 +218,7 @@ def test_committed_training_data_is_what_the_generator_writes() -> None:
     committed = [json.loads(line) for line in agent_dialogues.DEFAULT_PATH.read_text().splitlines()]
     by_key = {r["key"]: r for r in committed}
     fresh = generate(per_persona=2, seed=SEED)
-    assert len(fresh) == 14
+    assert len(fresh) == 24  # 7 scripted personas with a temper and 5 human-like ones, 2 each
     for row in fresh:
         assert json.loads(json.dumps(row)) == by_key[row["key"]], "regenerate: python -m evals.deal_training_data"
 
