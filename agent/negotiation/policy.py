@@ -13,24 +13,32 @@ deterministic: the same state and message give the same decision.
 * **Each later counter** is the larger of two offers, then bounded:
   - time: offer(t) = opening + (limit − opening)·(t/T)^(1/e), e = `boulware_e` (0.4: slow early, fast near the
     deadline T = max_rounds − `deadline_slack` counters);
-  - behaviour: last offer + `reciprocity` (0.5) × the creator's last concession (a creator who holds gets no
-    reciprocal step, one who moves gets half their move back);
+  - behaviour: last offer + `reciprocity` (1.0) × the creator's last concession (tit-for-tat: a creator who
+    holds gets no reciprocal step, one who moves gets a like move back; half of it, tried first, only slowed both
+    sides down against creators who match moves: `evals simulate --human`);
   - bounds: no step closes more than `max_step_share` (0.5) of the gap between our last offer and the nearer
     of their ask and our limit; while the creator moves, at least `min_step_share` (0.1) of that gap and at
     least one price step, so the same number is never sent more than twice in a row while they move;
   - `limit` is the package ceiling, tightened to `floor_margin` (3 %) above the creator's predicted floor
-    (their asks extrapolated as geometrically shrinking concessions).
-* **Closing.** Accept an ask at or below our last offer, or within `accept_tolerance` (4 %) of what we would
+    (their asks extrapolated as geometrically shrinking concessions; no prediction while their steps do not
+    shrink, since steady steps say nothing of where they stop). The limit bounds the curve and the reciprocal
+    step, never the minimum step owed to a creator who moves.
+* **Closing.** Accept an ask at or below our last offer, or within `accept_tolerance` (2 %) of what we would
   offer next anyway; accept a creator who holds firm at a price within the ceiling (twice without moving, or
   once after three counters, first answered with one best-and-final offer between us).
-* **Best and final** (at the deadline, or when the creator holds above the ceiling): placed above the
-  predicted floor by 1/(1 + rounds left) of the room to the ceiling (the ceiling itself when the floor is
-  unknown or above it), never below the planned offer. Above the ceiling after that come levers that cost the
-  brand no money (one deliverable fewer, shorter organic usage, the product on top), then a polite walk-away.
-* **Creator-proposed terms** (`levers.py`): dropping, adding or swapping deliverables and shorter or longer
-  usage change the package; its ceiling scales with its fair value against the package first proposed, down
-  but never up, and past offers scale down with it. Exclusivity beyond the brand's allowance, timeline changes,
-  unreadable usage and product-in-lieu without a product go to a person with the reason.
+* **Best and final** (at the deadline, or when the creator holds twice above the ceiling): placed above the
+  predicted floor by 1/(1 + rounds left) of the room to the ceiling; with no predicted floor, halfway between
+  the planned offer and their ask; the ceiling only when the floor or that midpoint is beyond it; never below
+  the planned offer. A creator holding once above the ceiling gets a step of `max_step_share` of the way to
+  it, not the whole ceiling. After a best and final at the ceiling, a creator within `restate_margin` (15 %)
+  hears it again (never a third time after two moves of theirs); then come levers that cost the brand no
+  money (one deliverable fewer, shorter organic usage, the product on top), then a polite walk-away.
+* **Creator-proposed terms** (`levers.py`, priced in `policy_terms.py`): dropping, adding or swapping
+  deliverables and shorter or longer usage change the package; its ceiling scales with its fair value against
+  the package first proposed, down but never up, past offers scale down with it and the creator's past asks
+  are restated in its terms (so a lower price for less is no concession, and a real one is answered).
+  Exclusivity beyond the brand's allowance, timeline changes, unreadable usage and product-in-lieu without a
+  product go to a person with the reason.
 * Low confidence in the understanding and too many rounds (`max_rounds`) also go to a person.
 
 `guard` refuses any decision above the package ceiling, so no message can move the budget. Each decision
@@ -39,12 +47,11 @@ carries `rationale`: the ceiling, limit, predicted floor, Boulware offer and rec
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 
 from agent.deal_probability.reference import listed_package_price
 from agent.negotiation.concession import (
-    ConcessionConfig,
     Plan,
     boulware,
     next_offer,
@@ -61,8 +68,18 @@ from agent.negotiation.levers import (
     shorter_usage_lever,
     undecidable_terms,
 )
-from agent.negotiation.pricing import package_value, parse_deliverables, round_down
-from agent.negotiation.state_machine import Event, NegotiationSetup, NegotiationState
+from agent.negotiation.policy_terms import (
+    DEFAULT_CONFIG,
+    BudgetViolation,
+    Package,
+    PolicyConfig,
+    deadline,
+    guard,
+    initial_state,
+    package,
+)
+from agent.negotiation.pricing import parse_deliverables, round_down
+from agent.negotiation.state_machine import Event, NegotiationState
 from agent.negotiation.types import Action, Decision, Intent, Understanding
 from data.types import to_money
 
@@ -82,36 +99,6 @@ __all__ = [
     "predicted_floor",
 ]
 
-CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class PolicyConfig:
-    concession: ConcessionConfig = field(default_factory=ConcessionConfig)
-    """Opening, Boulware curve, reciprocity and step bounds (see `concession.ConcessionConfig`)."""
-    deadline_slack: int = 3
-    """Rounds kept after the Boulware deadline for levers and the walk-away: T = max_rounds − slack."""
-    min_confidence: float = 0.5
-    accept_tolerance: Decimal = Decimal("0.02")
-    """Accept an ask this close above the agent's next offer instead of haggling over crumbs."""
-    anchor_fair_share: Decimal = Decimal("0.9")
-    anchor_min_target_share: Decimal = Decimal("0.75")
-    shorter_usage: str = "3 months organic"
-    restate_margin: Decimal = Decimal("0.15")
-    """After our best and final, a creator asking at most this much above it hears it again before any lever."""
-
-    @property
-    def boulware_e(self) -> Decimal:
-        return self.concession.boulware_e
-
-
-DEFAULT_CONFIG = PolicyConfig()
-
-
-class BudgetViolation(AssertionError):
-    """The policy produced an offer or acceptance above the package ceiling (a bug, never sent)."""
-
-
 @dataclass(frozen=True)
 class PolicyResult:
     decision: Decision
@@ -119,64 +106,6 @@ class PolicyResult:
     act: str
     """The wording act (template family): opening, counter, final_offer, lever_deliverables, accept, …"""
     state: NegotiationState
-
-
-@dataclass(frozen=True)
-class Package:
-    deliverables: list[str]
-    usage_rights: str | None
-    value: Decimal
-    ceiling: Decimal
-    target: Decimal
-    anchor: Decimal
-    product_included: bool = False
-
-
-# --- package arithmetic --------------------------------------------------------------------------------------
-
-
-def package(state: NegotiationState, deliverables: list[str], usage_rights: str | None,
-            config: PolicyConfig = DEFAULT_CONFIG, *, product_included: bool = False) -> Package:
-    """Value, ceiling, target and anchor of a package relative to the one first proposed."""
-    setup = state.negotiation_setup()
-    value = package_value(deliverables, setup.metrics, usage_rights=usage_rights)
-    base = state.base_value_usd or value
-    ratio = value / base if base > 0 else Decimal("1")
-    ceiling = min(state.max_usd, (state.max_usd * ratio).quantize(CENT, rounding=ROUND_DOWN))
-    target = min(ceiling, state.target_usd * ratio)
-    fair_anchor = max(value * config.anchor_fair_share, target * config.anchor_min_target_share)
-    anchor = round_down(min(target, fair_anchor))
-    return Package(list(deliverables), usage_rights, value, ceiling, to_money(target), anchor, product_included)
-
-
-def initial_state(setup: NegotiationSetup) -> NegotiationState:
-    value = package_value(setup.deliverables, setup.metrics, usage_rights=setup.usage_rights)
-    return NegotiationState(
-        status="open", phase="opening", round=0, target_usd=setup.target_usd, max_usd=setup.max_usd,
-        fair_price_usd=value, deliverables=list(setup.deliverables), usage_rights=setup.usage_rights,
-        exclusivity=None, base_value_usd=value, setup=setup.to_dict(),
-    )
-
-
-def deadline(state: NegotiationState, config: PolicyConfig = DEFAULT_CONFIG) -> int:
-    max_rounds = int(state.setup.get("max_rounds", 8))
-    return max(2, max_rounds - config.deadline_slack)
-
-
-# --- the guard ------------------------------------------------------------------------------------------------
-
-
-def guard(decision: Decision, state: NegotiationState) -> Decision:
-    """Refuse any offer or acceptance above the ceiling of the package it is for."""
-    if decision.offer_usd is None:
-        return decision
-    deliverables = decision.deliverables or state.deliverables
-    ceiling = package(state, deliverables, decision.usage_rights).ceiling
-    if decision.offer_usd > ceiling or decision.offer_usd > state.max_usd:
-        raise BudgetViolation(f"{decision.action} at {decision.offer_usd} exceeds the ceiling {ceiling}")
-    if decision.offer_usd <= 0:
-        raise BudgetViolation(f"{decision.action} at a non-positive amount {decision.offer_usd}")
-    return decision
 
 
 # --- deciding -------------------------------------------------------------------------------------------------
