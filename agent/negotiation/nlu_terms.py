@@ -182,3 +182,40 @@ def find_exclusivity(text: str) -> str | None:
     if m := _EXCL_FOR_RE.search(text):
         return f"{_duration(m.group(1), m.group(2))} exclusivity"
     return "exclusivity" if _EXCL_RE.search(text) else None
+
+
+# --- dates and product in lieu ------------------------------------------------------------------------------------
+
+_WHEN = (r"(?:next|this|early|late|mid|the end of)\s*-?\s*(?:week|month|year|january|february|march|april|may|june|"
+         r"july|august|september|october|november|december)|(?:\d{1,2}|one|two|three|four|six|a few|a couple of)\s+"
+         r"(?:days?|weeks?|months?)|january|february|march|april|june|july|august|september|october|november|"
+         r"december")
+_TIMELINE_RES = (
+    re.compile(rf"\b(?:push|move|shift|postpone|reschedule|delay)\w*\s+(?:the\s+|it\s+|them\s+|my\s+)?"
+               rf"(?:post(?:ing|s)?\s+|content\s+|launch\s+|date\s+|deadline\s+|shoot\s+|campaign\s+)?"
+               rf"(?:back\s+)?(?:to|until|till|by|into)\s+(?:{_WHEN})\b", re.IGNORECASE),
+    re.compile(rf"\b(?:post|publish|go live|deliver|film|shoot)\w*\s+(?:it\s+|them\s+|the content\s+)?"
+               rf"(?:in|by|after|around)\s+(?:{_WHEN})\b", re.IGNORECASE),
+    re.compile(r"\b(?:extend|later)\w*\s+(?:the\s+)?(?:timeline|deadline|posting date|go-?live date|due date)\b"
+               r"|\bmore time (?:to|for) (?:create|film|shoot|post|deliver|the content)\b", re.IGNORECASE),
+)
+_PRODUCT_IN_LIEU_RE = re.compile(
+    r"\b(?:the |your |some )?(?:product|products|gifted items?|free (?:product|items?|stuff))\b[^.?!]{0,30}?"
+    r"\b(?:instead of|in lieu of|in place of|as part of|towards?|on top|for part of|counts? for)\b"
+    r"|\b(?:in lieu of|instead of)\s+(?:part of\s+)?(?:the |my )?(?:fee|cash|payment|money)\b[^.?!]{0,30}?\bproducts?\b"
+    r"|\bin[- ]kind\b|\bgift(?:ed|ing)? (?:collab|collaboration|deal)\b"
+    r"|\bif you (?:can |could )?(?:send|include|add|throw in)\b[^.?!]{0,20}?\bproducts?\b",
+    re.IGNORECASE)
+
+
+def find_timeline(text: str) -> str | None:
+    """A change of dates the creator proposes ("push it to next month", "post in 3 weeks"), as written."""
+    for pattern in _TIMELINE_RES:
+        if m := pattern.search(text):
+            return m.group(0)
+    return None
+
+
+def find_product_in_lieu(text: str) -> bool:
+    """The creator asks for the brand's product instead of, or as part of, the fee."""
+    return bool(_PRODUCT_IN_LIEU_RE.search(text))
