@@ -1,7 +1,9 @@
 """Training data for the deal-probability model: the real agent negotiating with simulated creators.
 
 The creators are the scripted personas with a human temper and a rate card (`evals.human_creators`): they
-sometimes go silent, quit or walk away from a lowball, as CraigslistBargain's human sellers do. Every scenario
+sometimes go silent, quit or walk away from a lowball, as CraigslistBargain's human sellers do; and the
+creators that negotiate like people (`evals.human_personas`: reciprocal, impatient, lever_trading, proud,
+slow_ghoster). Every scenario
 runs through `open_negotiation` / `take_turn` (text understanding, policy, wording) exactly
 as in `evals.simulate`, and each dialogue is recorded as the turns production's `service._turns` builds
 from persisted rows: agent turns carry the decision's action and offer, creator turns the understanding's
@@ -26,7 +28,8 @@ from agent.deal_probability.features import Turn
 from agent.negotiation.engine import NegotiationState, open_negotiation, take_turn
 from agent.negotiation.state_machine import expire_if_stale
 from agent.negotiation.types import Decision, Understanding
-from evals.human_creators import human_creator_for, with_rate_card
+from evals.human_creators import HumanCreator, human_creator_for, with_rate_card
+from evals.human_personas import HUMAN_PERSONAS, HumanPersona, human_persona_for, make_human_scenarios
 from evals.personas import PERSONAS, Scenario, make_scenarios
 from evals.simulate import MAX_TURNS, START, _setup
 
@@ -50,8 +53,11 @@ def creator_turn(u: Understanding) -> Turn:
 
 def run_dialogue(scenario: Scenario) -> dict[str, Any]:
     """One negotiation, agent vs a human-tempered persona with a rate card, as turns plus its final status."""
-    scenario = with_rate_card(scenario)
-    persona = human_creator_for(scenario)
+    if scenario.persona in HUMAN_PERSONAS:  # these come with their rate card
+        persona: HumanCreator | HumanPersona = human_persona_for(scenario)
+    else:
+        scenario = with_rate_card(scenario)
+        persona = human_creator_for(scenario)
     now = START
     state, decision, _ = open_negotiation(_setup(scenario), now=now)
     turns = [agent_turn(decision)]
@@ -74,8 +80,10 @@ def run_dialogue(scenario: Scenario) -> dict[str, Any]:
                         listed_rates=scenario.listed_rates, turns=turns)
 
 
-def generate(per_persona: int = PER_PERSONA, seed: int = SEED, personas: Sequence[str] = PERSONAS) -> list[dict]:
-    return [run_dialogue(s) for p in personas for s in make_scenarios(p, per_persona, seed)]
+def generate(per_persona: int = PER_PERSONA, seed: int = SEED,
+             personas: Sequence[str] = PERSONAS + HUMAN_PERSONAS) -> list[dict]:
+    return [run_dialogue(s) for p in personas
+            for s in (make_human_scenarios if p in HUMAN_PERSONAS else make_scenarios)(p, per_persona, seed)]
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -7,8 +7,11 @@ agreement rate where a zone of agreement exists, the buyer's share of the surplu
 
     python -m evals simulate [--per-persona 50] [--seed 7] [--human] [--json OUT]
 
-`--human` gives the personas a human temper (evals/human_creators.py): the same guarantees must hold among
-creators who sometimes go silent, quit or walk away from a lowball.
+`--human` runs the creators that negotiate like people (evals/human_personas.py: reciprocal, impatient,
+lever_trading, proud, slow_ghoster) and the scripted personas with a human temper (evals/human_creators.py:
+they sometimes go silent, quit or walk away from a lowball), each on the same seeded scenarios for the agent and
+both baselines. "repeats" counts negotiations where one agent sent the same number more than twice in a row
+while the creator kept moving.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from agent.negotiation.state_machine import expire_if_stale
 from agent.negotiation.types import Action, Decision, Intent, Understanding
 from agent.negotiation.understanding import NegotiationContext, understand
 from evals.human_creators import HumanCreator, human_creator_for
+from evals.human_personas import HUMAN_PERSONAS, human_persona_for, make_human_scenarios
 from evals.personas import PERSONAS, Persona, Scenario, make_scenarios, persona_for
 
 MAX_TURNS = 14
@@ -48,6 +52,8 @@ class Outcome:
     price_usd: Decimal | None
     rounds: int
     violation: bool
+    repeated: bool
+    """The agent sent one number more than twice in a row while the creator kept moving."""
     surplus_share: float | None
     max_usd: Decimal
     floor_usd: Decimal
@@ -64,6 +70,7 @@ class Summary:
     mean_rounds: float
     budget_violations: int
     deals_without_zone: int
+    repeated_offers: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
 
 
@@ -224,12 +231,31 @@ AGENTS: dict[str, Callable[[], Agent]] = {"policy": PolicyAgent, "accept_first":
 # --- running --------------------------------------------------------------------------------------------------
 
 
+def creator_for(scenario: Scenario, human: bool) -> Persona | HumanCreator:
+    """The human-like persona for its scenario, else the scripted one (with a human temper when `human`)."""
+    if scenario.persona in HUMAN_PERSONAS:
+        return human_persona_for(scenario)
+    return human_creator_for(scenario) if human else persona_for(scenario)
+
+
+def _creator_ask(persona: Persona | HumanCreator) -> Decimal:
+    return persona.persona.ask if isinstance(persona, HumanCreator) else persona.ask
+
+
+def repeated_while_moving(offers: list[tuple[Decimal, Decimal]]) -> bool:
+    """(agent counter, creator's ask when it was made) per counter: the same number three times in a row while the
+    creator's ask came down in between."""
+    return any(a[0] == b[0] == c[0] and a[1] > b[1] > c[1] for a, b, c in zip(offers, offers[1:], offers[2:],
+                                                                             strict=False))
+
+
 def run_scenario(scenario: Scenario, agent: Agent, human: bool = False) -> Outcome:
-    """One negotiation; `human` gives the persona a human temper (it may go silent, quit or walk away)."""
-    persona: Persona | HumanCreator = human_creator_for(scenario) if human else persona_for(scenario)
+    """One negotiation; `human` gives a scripted persona a human temper (it may go silent, quit or walk away)."""
+    persona = creator_for(scenario, human)
     decision = agent.open(scenario)
     violation = False
     rounds = 0
+    counters: list[tuple[Decimal, Decimal]] = []
     text = persona.first()
     while agent.status == "open" and rounds < MAX_TURNS:
         if text is None:
@@ -241,6 +267,8 @@ def run_scenario(scenario: Scenario, agent: Agent, human: bool = False) -> Outco
             violation = True
         if agent.status != "open":
             break
+        if decision.action == Action.COUNTER and decision.offer_usd is not None:
+            counters.append((decision.offer_usd, _creator_ask(persona)))
         text = persona.reply(decision)
     price = decision.offer_usd if agent.status == "agreed" else None
     floor = scenario.floor_for(decision.deliverables or scenario.deliverables, decision.usage_rights)
@@ -249,7 +277,8 @@ def run_scenario(scenario: Scenario, agent: Agent, human: bool = False) -> Outco
     if price is not None and scenario.zone and ceiling > floor:
         share = float((ceiling - price) / (ceiling - floor))
     return Outcome(persona=scenario.persona, agent=agent.name, scenario=scenario.index, zone=scenario.zone,
-                   status=agent.status, price_usd=price, rounds=rounds, violation=violation, surplus_share=share,
+                   status=agent.status, price_usd=price, rounds=rounds, violation=violation,
+                   repeated=repeated_while_moving(counters), surplus_share=share,
                    max_usd=scenario.max_usd, floor_usd=scenario.floor_usd)
 
 
@@ -268,7 +297,7 @@ def summarize(outcomes: list[Outcome]) -> Summary:
         mean_rounds=statistics.fmean(o.rounds for o in outcomes),
         budget_violations=sum(o.violation for o in outcomes),
         deals_without_zone=sum(1 for o in outcomes if o.zone is False and o.status == "agreed"),
-        statuses=statuses,
+        repeated_offers=sum(o.repeated for o in outcomes), statuses=statuses,
     )
 
 
@@ -276,7 +305,10 @@ def simulate(per_persona: int = 50, seed: int = 7, personas: tuple[str, ...] = P
              agents: tuple[str, ...] = tuple(AGENTS), human: bool = False) -> list[Summary]:
     summaries: list[Summary] = []
     for persona in personas:
-        scenarios = make_scenarios(persona, per_persona, seed)
+        if persona in HUMAN_PERSONAS:
+            scenarios = make_human_scenarios(persona, per_persona, seed)
+        else:
+            scenarios = make_scenarios(persona, per_persona, seed)
         for agent_name in agents:
             summaries.append(summarize([run_scenario(s, AGENTS[agent_name](), human) for s in scenarios]))
     return summaries
@@ -295,7 +327,15 @@ def overall(summaries: list[Summary], agent: str) -> dict[str, float | int | Non
         "surplus_share": sum(v * w for v, w in weighted) / weight if weight else None,
         "budget_violations": sum(s.budget_violations for s in rows),
         "deals_without_zone": sum(s.deals_without_zone for s in rows),
+        "repeated_offers": sum(s.repeated_offers for s in rows),
     }
+
+
+def agree_times_surplus(s: Summary) -> float | None:
+    """Agreement where a zone exists times the surplus share of those deals (0 with no deal at all)."""
+    if s.agreement_rate_zone is None:
+        return None
+    return s.agreement_rate_zone * (s.surplus_share or 0.0)
 
 
 def _fmt(value: float | None, pct: bool = False) -> str:
@@ -306,34 +346,38 @@ def _fmt(value: float | None, pct: bool = False) -> str:
 
 def render(summaries: list[Summary], console: Console) -> None:
     table = Table(title="Negotiation simulation")
-    for column in ("persona", "agent", "n", "zone", "agree (zone)", "surplus share", "rounds", "violations",
-                   "deals w/o zone", "statuses"):
+    for column in ("persona", "agent", "n", "zone", "agree (zone)", "surplus share", "agree×surplus", "rounds",
+                   "violations", "repeats", "deals w/o zone", "statuses"):
         table.add_column(column, justify="left" if column in {"persona", "agent", "statuses"} else "right")
     for s in summaries:
         table.add_row(s.persona, s.agent, str(s.scenarios), str(s.with_zone), _fmt(s.agreement_rate_zone, True),
-                      _fmt(s.surplus_share), f"{s.mean_rounds:.1f}", str(s.budget_violations),
-                      str(s.deals_without_zone), " ".join(f"{k}:{v}" for k, v in sorted(s.statuses.items())))
+                      _fmt(s.surplus_share), _fmt(agree_times_surplus(s)), f"{s.mean_rounds:.1f}",
+                      str(s.budget_violations), str(s.repeated_offers), str(s.deals_without_zone),
+                      " ".join(f"{k}:{v}" for k, v in sorted(s.statuses.items())))
     console.print(table)
     for agent in dict.fromkeys(s.agent for s in summaries):
         o = overall(summaries, agent)
         console.print(f"{agent:>13}: agreement where a zone exists {_fmt(o['agreement_rate_zone'], True)}, "
                       f"surplus share {_fmt(o['surplus_share'])}, budget violations {o['budget_violations']}, "
-                      f"deals without a zone {o['deals_without_zone']}")
+                      f"deals without a zone {o['deals_without_zone']}, repeated offers {o['repeated_offers']}")
 
 
 @click.command(name="simulate")
 @click.option("--per-persona", default=50, show_default=True, help="Scenarios per persona.")
 @click.option("--seed", default=7, show_default=True, help="Scenario seed (runs are reproducible).")
-@click.option("--persona", "personas", multiple=True, type=click.Choice(PERSONAS), help="Only these personas.")
+@click.option("--persona", "personas", multiple=True, type=click.Choice(PERSONAS + HUMAN_PERSONAS),
+              help="Only these personas.")
 @click.option("--human", is_flag=True,
-              help="Give the personas a human temper: some go silent, quit or walk away from a lowball "
-                   "(evals/human_creators.py). The plain personas measure the policy; this measures it among people.")
+              help="Creators that negotiate like people (evals/human_personas.py) and the scripted personas with a "
+                   "human temper (evals/human_creators.py). The plain personas measure the policy; this measures it "
+                   "among people.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write JSON here.")
 def command(per_persona: int, seed: int, personas: tuple[str, ...], human: bool, json_out: Path | None) -> None:
     """Run scripted creator personas against the negotiation agent and two baselines."""
     started = time.perf_counter()
-    summaries = simulate(per_persona, seed, personas or PERSONAS, human=human)
-    console = Console(width=150)
+    default = HUMAN_PERSONAS + PERSONAS if human else PERSONAS
+    summaries = simulate(per_persona, seed, personas or default, human=human)
+    console = Console(width=170)
     render(summaries, console)
     console.print(f"{time.perf_counter() - started:.1f}s")
     if json_out:

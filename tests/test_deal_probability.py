@@ -143,18 +143,20 @@ def test_committed_metrics_are_what_the_shipped_model_achieves() -> None:
         low, high = m["auc_ci95"]
         assert low < m["auc"] < high and m["brier_ci95"][0] < m["brier"] < m["brier_ci95"][1]
     # On human CB dialogues scored from their first message on, the model stays far below the 0.80 AUC target
-    # (0.648); these floors only catch regressions.
+    # (0.660; 0.735 once both sides named a price); these floors only catch regressions. The agent simulation
+    # includes the human-like creators since issue 11 (reciprocal, ghosting, proud ones), harder to call than the
+    # scripted personas alone: its held-out AUC went from 0.93 to 0.889 (0.954 to 0.913 with both prices named).
     assert test["all"]["auc"] >= 0.82
-    assert test["agent"]["auc"] >= 0.92
-    assert test["cb"]["auc"] >= 0.64
-    assert test["cb_by_stage"]["last open prefix (just before the decision)"]["auc"] >= 0.80
+    assert test["agent"]["auc"] >= 0.88
+    assert test["cb"]["auc"] >= 0.65
+    assert test["cb_by_stage"]["last open prefix (just before the decision)"]["auc"] >= 0.83
     assert set(test["cb_by_listing"]) == {"listing price shown", "listing price hidden"}
-    assert test["agent_by_stage"]["both sides named a price"]["auc"] >= 0.95
+    assert test["agent_by_stage"]["both sides named a price"]["auc"] >= 0.90
     assert METRICS["train"]["cb_dialogues"] > 400 and METRICS["train"]["agent_dialogues"] > 400
     # the cross-validated pipeline, every source and the pool, five folds each
     cv = METRICS["train"]["grouped_cv"]
     assert set(cv) == {"cb", "agent", "all"} and all(len(m["auc_by_fold"]) == 5 for m in cv.values())
-    assert cv["all"]["auc"] >= 0.78 and cv["all"]["brier"] <= 0.14
+    assert cv["all"]["auc"] >= 0.80 and cv["all"]["brier"] <= 0.14
 
 
 def test_each_budget_kind_is_calibrated_on_its_own_sigmoid(model: DealProbabilityModel) -> None:
@@ -218,7 +220,7 @@ def test_committed_training_data_is_what_the_generator_writes() -> None:
     committed = [json.loads(line) for line in agent_dialogues.DEFAULT_PATH.read_text().splitlines()]
     by_key = {r["key"]: r for r in committed}
     fresh = generate(per_persona=2, seed=SEED)
-    assert len(fresh) == 14
+    assert len(fresh) == 24  # 7 scripted personas with a temper and 5 human-like ones, 2 each
     for row in fresh:
         assert json.loads(json.dumps(row)) == by_key[row["key"]], "regenerate: python -m evals.deal_training_data"
 

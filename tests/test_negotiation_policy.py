@@ -279,3 +279,16 @@ def test_never_offers_or_accepts_above_max(messages: list[Understanding], max_us
             assert result.state.status == "agreed" and result.state.agreed_price_usd == offer
         state = result.state
     assert state.status in {"open", "agreed", "declined", "escalated"}
+
+
+def test_timeline_changes_and_product_without_a_product_go_to_a_person_with_the_reason() -> None:
+    from agent.negotiation.understanding import understand
+
+    state = decide(_opened(), _ask("7500")).state
+    moved = decide(state, understand("Could we push it to next month? Then $6,000 works."))
+    assert moved.decision.action == Action.ESCALATE and "timeline" in moved.decision.reason
+    product = decide(state, understand("If you can send the product too, $5,500 works."))
+    assert product.decision.action == Action.ESCALATE and "product" in product.decision.reason
+    with_product = decide(decide(_opened(product="the serum kit"), _ask("7500")).state,
+                          understand("If you can send the product too, $5,500 works."))
+    assert with_product.decision.action != Action.ESCALATE and with_product.decision.product_included

@@ -10,7 +10,8 @@ budget_max is the brand's ceiling, or CB's buyer target, which `budget_is_ceilin
   accept/reject/quit), so the decision itself is never scored. The listing price plays the creator's listed
   package rate; HIDE_LISTING_PCT% of dialogues (a fixed hash of the uuid) are shown without it, as production
   is when a creator lists no rate for some deliverable.
-- The real agent against the scripted personas with a human temper and a rate card (agent_dialogues.py,
+- The real agent against the scripted personas with a human temper and a rate card, and against the creators
+  that negotiate like people of evals/human_personas.py (agent_dialogues.py,
   written by `python -m evals.deal_training_data`): the prefixes production scores, i.e. after the agent's
   opening and after each agent reply while the negotiation is still open.
 - With `--recorded FILE`: finished production negotiations (`python -m api export-negotiations`), scored like
@@ -336,7 +337,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "scored_prefixes": (
             "Held-out dialogues only. CB: every prefix t1..tk, k = 0..n_open, where n_open counts the turns "
             "before the first formal accept/reject/quit; messages read by our own NLU. Agent: the real agent "
-            "against the scripted personas with a human temper, scored where production scores (after the opening "
+            "against the scripted personas with a human temper and the human-like creators (reciprocal, impatient, "
+            "lever_trading, proud, slow_ghoster), scored where production scores (after the opening "
             "and after each agent reply while the negotiation is open). Prices relative to the creator's first "
             "price; the CB listing price stands in for the creator's listed package rate and is hidden for "
             f"{HIDE_LISTING_PCT}% of CB dialogues (fixed hash of the uuid); simulated creators have rate cards, "

@@ -21,7 +21,7 @@ from agent.negotiation.state_machine import (
 )
 from agent.negotiation.types import Decision, Understanding
 from agent.negotiation.understanding import NegotiationContext, understand
-from agent.negotiation.wording import Wording, WordingContext, word
+from agent.negotiation.wording import Wording, WordingContext, opener, word
 
 __all__ = [
     "NegotiationClosed",
@@ -68,7 +68,7 @@ def _wording_context(state: NegotiationState, creator_text: str = "") -> Wording
         language=setup.get("language", "en"), brand=setup.get("brand") or "our brand",
         campaign=setup.get("campaign") or "", creator_name=setup.get("creator_name"),
         sender_name=setup.get("sender_name"), product=setup.get("product"), seed=int(setup.get("seed", 0)),
-        round=state.round, creator_text=creator_text,
+        round=state.round, creator_text=creator_text, previous_opener=state.last_opener,
     )
 
 
@@ -83,7 +83,8 @@ def open_negotiation(setup: NegotiationSetup, *, provider: LLMProvider | None = 
     state = initial_state(setup).copy(created_at=iso(moment))
     result = open_decision(state)
     wording: Wording = word(result.act, result.decision, _wording_context(result.state), provider=provider)
-    return touch(result.state, moment), result.decision, wording.text
+    state = result.state.copy(last_opener=opener(wording.text))
+    return touch(state, moment), result.decision, wording.text
 
 
 def take_turn(state: NegotiationState, text: str, *, provider: LLMProvider | None = None,
@@ -94,8 +95,9 @@ def take_turn(state: NegotiationState, text: str, *, provider: LLMProvider | Non
         raise NegotiationClosed(f"negotiation is {state.status}")
     understanding = (understander or understand_message)(text, state)
     result = decide(state, understanding, config) if config else decide(state, understanding)
-    wording = word(result.act, result.decision, _wording_context(result.state, text), provider=provider)
-    new_state = touch(result.state, _now(now))
+    context = _wording_context(result.state.copy(last_opener=state.last_opener), text)
+    wording = word(result.act, result.decision, context, provider=provider)
+    new_state = touch(result.state.copy(last_opener=opener(wording.text)), _now(now))
     return TurnResult(new_state=new_state, understanding=understanding, decision=result.decision,
                       reply_text=wording.text, status=new_state.status, act=result.act,
                       wording_source=wording.source, gate_problems=list(wording.problems))

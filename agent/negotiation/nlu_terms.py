@@ -27,9 +27,12 @@ _QUALIFIER = (r"(?:(?:more|extra|additional|dedicated|sponsored|static|single|sh
 _ITEM_RE = re.compile(rf"(?<![$€£₹\w.,])(\d{{1,2}}|{_NUMBER_WORDS})\s*(?:x\s*)?{_QUALIFIER}({_KIND_RE})\b",
                       re.IGNORECASE)
 _ADD_RE = re.compile(r"\b(?:add(?:ing|ed)?|plus|throw(?:ing)? in|include|including|extra|additional|another|"
-                     r"one more|bonus|on top)\b[^.,;]{0,20}$", re.IGNORECASE)
+                     r"one more|bonus|on top)\b[^.,;:]{0,20}$", re.IGNORECASE)
 _REMOVE_RE = re.compile(r"\b(?:drop(?:ping)?|remov(?:e|ing)|without|skip(?:ping)?|cut(?:ting)?|no|minus|"
-                        r"instead of|rather than|lose)\b[^.,;]{0,12}$", re.IGNORECASE)
+                        r"instead of|rather than|lose)\b[^.,;:]{0,12}$", re.IGNORECASE)
+_SWAP_RE = re.compile(rf"\b(?:swap(?:ping)?|switch(?:ing)?|replac(?:e|ing)|trad(?:e|ing)|exchang(?:e|ing))\s+"
+                      rf"(?:the|a|an|one|that)?\s*{_QUALIFIER}({_KIND_RE})\s+(?:for|with|to|into)\s+"
+                      rf"(?:a|an|one|the)?\s*{_QUALIFIER}({_KIND_RE})\b", re.IGNORECASE)
 _PRICE_BEFORE_RE = re.compile(r"(?:per|/|each|every)\s*$|[\d$€£₹kK]\s+(?:a|an)\s+$", re.IGNORECASE)
 
 
@@ -81,6 +84,10 @@ def find_deliverables(text: str) -> DeliverableChange:
     bundle: Counter[str] = Counter()
     added: Counter[str] = Counter()
     removed: Counter[str] = Counter()
+    for m in _SWAP_RE.finditer(text):  # "swap the reel for a TikTok": one fewer of the first, one more of the second
+        removed[_KINDS[m.group(1).lower()]] += 1
+        added[_KINDS[m.group(2).lower()]] += 1
+    text = _SWAP_RE.sub(" ", text)
     for m in _ITEM_RE.finditer(text):
         before = text[max(0, m.start() - 30):m.start()]
         if _PRICE_BEFORE_RE.search(before):
@@ -101,9 +108,16 @@ def resolve_deliverables(change: DeliverableChange, current: list[str] | None) -
     """The bundle the message asks for, given the current one; None when the message names no deliverables."""
     if not change.mentioned:
         return None
-    base = Counter(change.bundle) if change.bundle else parse_deliverable_list(current)
-    base.update(change.added)
-    base.subtract(change.removed)
+    if change.bundle:
+        # A named bundle is the package itself ("drop one story: 1 reel and 2 stories"); additions and removals
+        # only count for kinds it does not name ("1 reel, without the stories").
+        base = Counter(change.bundle)
+        base.update({k: n for k, n in change.added.items() if k not in change.bundle})
+        base.subtract({k: n for k, n in change.removed.items() if k not in change.bundle})
+    else:
+        base = parse_deliverable_list(current)
+        base.update(change.added)
+        base.subtract(change.removed)
     return format_deliverables(+base) or None
 
 
@@ -114,7 +128,10 @@ _DURATION = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|t
 _USAGE_KIND = (r"(paid (?:usage|media|ads?|social|amplification)|whitelisting|whitelist(?:ed)?|spark ads?|boosting|"
                r"organic(?: usage| use)?|usage rights?|usage|licens(?:e|ing)|rights|repost(?:ing)? rights)")
 _USAGE_DURATION_RE = re.compile(rf"\b{_DURATION}(?:\s+of)?\s+{_USAGE_KIND}", re.IGNORECASE)
-_USAGE_FOR_RE = re.compile(rf"\b{_USAGE_KIND}\s+(?:for|of|up to|limited to)\s+{_DURATION}\b", re.IGNORECASE)
+_USAGE_FOR_RE = re.compile(rf"\b{_USAGE_KIND}\s+(?:for|of|up to|limited to|to|down to|at)\s+{_DURATION}\b",
+                           re.IGNORECASE)
+# "usage rights, can we make it 3 months?": a usage word, then a duration in the same sentence
+_USAGE_LOOSE_RE = re.compile(rf"\b{_USAGE_KIND}\b[^.!?]{{0,40}}?\b{_DURATION}\b", re.IGNORECASE)
 _PERPETUAL_RE = re.compile(r"\b(?:perpetual|in perpetuity|forever|unlimited (?:usage|use|rights)|full buy-?out|"
                            r"lifetime (?:usage|rights))\b", re.IGNORECASE)
 _ORGANIC_ONLY_RE = re.compile(r"\borganic(?: usage| use| posting)? only\b|\bonly organic\b"
@@ -146,7 +163,8 @@ def find_usage_rights(text: str) -> str | None:
     m = _USAGE_DURATION_RE.search(text)
     if m:
         duration, kind = _duration(m.group(1), m.group(2)), m.group(3).lower()
-    elif m := _USAGE_FOR_RE.search(text):
+    elif (m := _USAGE_FOR_RE.search(text)) or (
+            (m := _USAGE_LOOSE_RE.search(text)) and not _EXCL_RE.search(m.group(0))):
         duration, kind = _duration(m.group(2), m.group(3)), m.group(1).lower()
     else:
         return "paid usage" if _PAID_RE.search(text) else None
@@ -164,3 +182,40 @@ def find_exclusivity(text: str) -> str | None:
     if m := _EXCL_FOR_RE.search(text):
         return f"{_duration(m.group(1), m.group(2))} exclusivity"
     return "exclusivity" if _EXCL_RE.search(text) else None
+
+
+# --- dates and product in lieu ------------------------------------------------------------------------------------
+
+_WHEN = (r"(?:next|this|early|late|mid|the end of)\s*-?\s*(?:week|month|year|january|february|march|april|may|june|"
+         r"july|august|september|october|november|december)|(?:\d{1,2}|one|two|three|four|six|a few|a couple of)\s+"
+         r"(?:days?|weeks?|months?)|january|february|march|april|june|july|august|september|october|november|"
+         r"december")
+_TIMELINE_RES = (
+    re.compile(rf"\b(?:push|move|shift|postpone|reschedule|delay)\w*\s+(?:the\s+|it\s+|them\s+|my\s+)?"
+               rf"(?:post(?:ing|s)?\s+|content\s+|launch\s+|date\s+|deadline\s+|shoot\s+|campaign\s+)?"
+               rf"(?:back\s+)?(?:to|until|till|by|into)\s+(?:{_WHEN})\b", re.IGNORECASE),
+    re.compile(rf"\b(?:post|publish|go live|deliver|film|shoot)\w*\s+(?:it\s+|them\s+|the content\s+)?"
+               rf"(?:in|by|after|around)\s+(?:{_WHEN})\b", re.IGNORECASE),
+    re.compile(r"\b(?:extend|later)\w*\s+(?:the\s+)?(?:timeline|deadline|posting date|go-?live date|due date)\b"
+               r"|\bmore time (?:to|for) (?:create|film|shoot|post|deliver|the content)\b", re.IGNORECASE),
+)
+_PRODUCT_IN_LIEU_RE = re.compile(
+    r"\b(?:the |your |some )?(?:product|products|gifted items?|free (?:product|items?|stuff))\b[^.?!]{0,30}?"
+    r"\b(?:instead of|in lieu of|in place of|as part of|towards?|on top|for part of|counts? for)\b"
+    r"|\b(?:in lieu of|instead of)\s+(?:part of\s+)?(?:the |my )?(?:fee|cash|payment|money)\b[^.?!]{0,30}?\bproducts?\b"
+    r"|\bin[- ]kind\b|\bgift(?:ed|ing)? (?:collab|collaboration|deal)\b"
+    r"|\bif you (?:can |could )?(?:send|include|add|throw in)\b[^.?!]{0,20}?\bproducts?\b",
+    re.IGNORECASE)
+
+
+def find_timeline(text: str) -> str | None:
+    """A change of dates the creator proposes ("push it to next month", "post in 3 weeks"), as written."""
+    for pattern in _TIMELINE_RES:
+        if m := pattern.search(text):
+            return m.group(0)
+    return None
+
+
+def find_product_in_lieu(text: str) -> bool:
+    """The creator asks for the brand's product instead of, or as part of, the fee."""
+    return bool(_PRODUCT_IN_LIEU_RE.search(text))

@@ -1,67 +1,103 @@
 """The negotiation policy: decides every offer, acceptance, walk-away and escalation. No language model here.
 
-Strategy (time-dependent Boulware with a model of the creator's concessions):
+Strategy: a Boulware time curve that also answers the other side (after Faratin, Sierra & Jennings 1998, and
+the ANAC agents that do well against people: relative tit-for-tat bounded by a time-dependent curve). People
+read a counterpart that does not move while they do as stonewalling, and a sudden jump to the top of the budget
+as money left on the table; this policy does neither. Every number is Decimal and the whole policy is
+deterministic: the same state and message give the same decision.
 
-* The first counter is anchored at the brand's target, pulled down toward the fair-price estimate of the
-  package when the creator's market value is lower than the target.
-* Each later counter concedes along a Boulware curve, offer(t) = anchor + (limit − anchor)·(t/T)^(1/e) with
-  e < 1 (slow early, fast near the deadline T), where `limit` is the package ceiling, tightened to the
-  creator's predicted floor while their concessions shrink geometrically.
-* The creator's ask is accepted as soon as it is at or below what the agent would offer next (at the
-  deadline: at or below the package ceiling), or when a firm creator holds a price within budget.
-* A creator holding above the ceiling gets one best-and-final offer, then levers that cost the brand no
-  money (fewer deliverables, shorter usage rights, product on top), then a polite walk-away.
-* Low confidence in the understanding, terms the policy may not decide, and too many rounds go to a person.
+* **Opening.** The first counter is the brand's anchor (the target, pulled down toward the fair-price estimate
+  of the package when the creator's market value is lower), raised to `opening_ask_share` (0.5) of the
+  creator's ask or listed package rate when the fair-price estimate says they are worth that much, and never
+  above `opening_cap_share` (0.8) of the ceiling. Half an ask is a counter; a third of it reads as an insult.
+* **Each later counter** is the larger of two offers, then bounded:
+  - time: offer(t) = opening + (limit − opening)·(t/T)^(1/e), e = `boulware_e` (0.4: slow early, fast near the
+    deadline T = max_rounds − `deadline_slack` counters);
+  - behaviour: last offer + `reciprocity` (1.0) × the creator's last concession (tit-for-tat: a creator who
+    holds gets no reciprocal step, one who moves gets a like move back; half of it, tried first, only slowed both
+    sides down against creators who match moves: `evals simulate --human`);
+  - bounds: no step closes more than `max_step_share` (0.5) of the gap between our last offer and the nearer
+    of their ask and our limit; while the creator moves, at least `min_step_share` (0.1) of that gap and at
+    least one price step, so the same number is never sent more than twice in a row while they move;
+  - `limit` is the package ceiling, tightened to `floor_margin` (3 %) above the creator's predicted floor
+    (their asks extrapolated as geometrically shrinking concessions; no prediction while their steps do not
+    shrink, since steady steps say nothing of where they stop). The limit bounds the curve and the reciprocal
+    step, never the minimum step owed to a creator who moves.
+* **Closing.** Accept an ask at or below our last offer, or within `accept_tolerance` (2 %) of what we would
+  offer next anyway; accept a creator who holds firm at a price within the ceiling (twice without moving, or
+  once after three counters, first answered with one best-and-final offer between us).
+* **Best and final** (at the deadline, or when the creator holds twice above the ceiling): placed above the
+  predicted floor by 1/(1 + rounds left) of the room to the ceiling; with no predicted floor, halfway between
+  the planned offer and their ask; the ceiling only when the floor or that midpoint is beyond it; never below
+  the planned offer. A creator holding once above the ceiling gets a step of `max_step_share` of the way to
+  it, not the whole ceiling. After a best and final at the ceiling, a creator within `restate_margin` (15 %)
+  hears it again (never a third time after two moves of theirs); then come levers that cost the brand no
+  money (one deliverable fewer, shorter organic usage, the product on top), then a polite walk-away.
+* **Creator-proposed terms** (`levers.py`, priced in `policy_terms.py`): dropping, adding or swapping
+  deliverables and shorter or longer usage change the package; its ceiling scales with its fair value against
+  the package first proposed, down but never up, past offers scale down with it and the creator's past asks
+  are restated in its terms (so a lower price for less is no concession, and a real one is answered).
+  Exclusivity beyond the brand's allowance, timeline changes, unreadable usage and product-in-lieu without a
+  product go to a person with the reason.
+* Low confidence in the understanding and too many rounds (`max_rounds`) also go to a person.
 
-The package ceiling is `max_usd`, scaled down when the creator shrinks the package and never scaled up;
-`guard` refuses any decision above it, so no message can move the budget.
+`guard` refuses any decision above the package ceiling, so no message can move the budget. Each decision
+carries `rationale`: the ceiling, limit, predicted floor, Boulware offer and reciprocal step behind it.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
-from itertools import pairwise
+from decimal import Decimal
 
-from agent.negotiation.pricing import (
-    format_deliverables,
-    is_paid_usage,
-    normalize_deliverables,
-    package_value,
-    parse_deliverables,
-    round_down,
-    usage_months,
+from agent.deal_probability.reference import listed_package_price
+from agent.negotiation.concession import (
+    Plan,
+    boulware,
+    next_offer,
+    opening_offer,
+    placed_final,
+    predicted_floor,
+    running_minimum,
+    stall_streak,
 )
-from agent.negotiation.state_machine import Event, NegotiationSetup, NegotiationState
+from agent.negotiation.levers import (
+    LEVERS,
+    drop_one_unit,
+    proposed_terms,
+    shorter_usage_lever,
+    undecidable_terms,
+)
+from agent.negotiation.policy_terms import (
+    DEFAULT_CONFIG,
+    BudgetViolation,
+    Package,
+    PolicyConfig,
+    deadline,
+    guard,
+    initial_state,
+    package,
+)
+from agent.negotiation.pricing import parse_deliverables, round_down
+from agent.negotiation.state_machine import Event, NegotiationState
 from agent.negotiation.types import Action, Decision, Intent, Understanding
 from data.types import to_money
 
-CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class PolicyConfig:
-    boulware_e: Decimal = Decimal("0.4")
-    """Concession exponent e < 1: the agent concedes little early and most near the deadline."""
-    deadline_slack: int = 3
-    """Rounds kept after the Boulware deadline for levers and the walk-away: T = max_rounds − slack."""
-    min_confidence: float = 0.5
-    stall_fraction: Decimal = Decimal("0.01")
-    """A creator who moves less than this share of their ask is holding firm."""
-    accept_tolerance: Decimal = Decimal("0.02")
-    """Accept an ask this close above the agent's next offer instead of haggling over crumbs."""
-    anchor_fair_share: Decimal = Decimal("0.9")
-    anchor_min_target_share: Decimal = Decimal("0.75")
-    shorter_usage: str = "3 months organic"
-
-
-DEFAULT_CONFIG = PolicyConfig()
-
-
-class BudgetViolation(AssertionError):
-    """The policy produced an offer or acceptance above the package ceiling (a bug, never sent)."""
-
+__all__ = [
+    "DEFAULT_CONFIG",
+    "BudgetViolation",
+    "Package",
+    "PolicyConfig",
+    "PolicyResult",
+    "boulware",
+    "deadline",
+    "decide",
+    "guard",
+    "initial_state",
+    "open_decision",
+    "package",
+    "predicted_floor",
+]
 
 @dataclass(frozen=True)
 class PolicyResult:
@@ -70,102 +106,6 @@ class PolicyResult:
     act: str
     """The wording act (template family): opening, counter, final_offer, lever_deliverables, accept, …"""
     state: NegotiationState
-
-
-@dataclass(frozen=True)
-class Package:
-    deliverables: list[str]
-    usage_rights: str | None
-    value: Decimal
-    ceiling: Decimal
-    target: Decimal
-    anchor: Decimal
-
-
-# --- package arithmetic --------------------------------------------------------------------------------------
-
-
-def package(state: NegotiationState, deliverables: list[str], usage_rights: str | None,
-            config: PolicyConfig = DEFAULT_CONFIG) -> Package:
-    """Value, ceiling, target and anchor of a package relative to the one first proposed."""
-    setup = state.negotiation_setup()
-    value = package_value(deliverables, setup.metrics, usage_rights=usage_rights)
-    base = state.base_value_usd or value
-    ratio = value / base if base > 0 else Decimal("1")
-    ceiling = min(state.max_usd, (state.max_usd * ratio).quantize(CENT, rounding=ROUND_DOWN))
-    target = min(ceiling, state.target_usd * ratio)
-    fair_anchor = max(value * config.anchor_fair_share, target * config.anchor_min_target_share)
-    anchor = round_down(min(target, fair_anchor))
-    return Package(list(deliverables), usage_rights, value, ceiling, to_money(target), anchor)
-
-
-def initial_state(setup: NegotiationSetup) -> NegotiationState:
-    value = package_value(setup.deliverables, setup.metrics, usage_rights=setup.usage_rights)
-    return NegotiationState(
-        status="open", phase="opening", round=0, target_usd=setup.target_usd, max_usd=setup.max_usd,
-        fair_price_usd=value, deliverables=list(setup.deliverables), usage_rights=setup.usage_rights,
-        exclusivity=None, base_value_usd=value, setup=setup.to_dict(),
-    )
-
-
-def deadline(state: NegotiationState, config: PolicyConfig = DEFAULT_CONFIG) -> int:
-    max_rounds = int(state.setup.get("max_rounds", 8))
-    return max(2, max_rounds - config.deadline_slack)
-
-
-def boulware(anchor: Decimal, limit: Decimal, t: int, horizon: int, e: Decimal) -> Decimal:
-    """anchor + (limit − anchor)·(t/T)^(1/e), clamped to [anchor, limit]."""
-    if limit <= anchor or horizon <= 0:
-        return anchor
-    fraction = min(Decimal(1), Decimal(max(t, 0)) / Decimal(horizon))
-    return anchor + (limit - anchor) * (fraction ** (Decimal(1) / e) if fraction > 0 else Decimal(0))
-
-
-def predicted_floor(asks: list[Decimal]) -> Decimal | None:
-    """Where the creator's asks are heading if their concessions keep shrinking at the latest ratio."""
-    if len(asks) < 2:
-        return None
-    last = asks[-2] - asks[-1]
-    if last <= 0:
-        return asks[-1]
-    ratio = Decimal("0.5")
-    if len(asks) >= 3 and (before := asks[-3] - asks[-2]) > 0:
-        ratio = min(Decimal("0.9"), max(Decimal("0"), last / before))
-    return asks[-1] - last * ratio / (1 - ratio)
-
-
-def running_minimum(asks: list[Decimal]) -> list[Decimal]:
-    out: list[Decimal] = []
-    for ask in asks:
-        out.append(min(ask, out[-1]) if out else ask)
-    return out
-
-
-def stall_streak(asks: list[Decimal], config: PolicyConfig = DEFAULT_CONFIG) -> int:
-    """How many consecutive replies the creator has (almost) not moved."""
-    streak = 0
-    for previous, current in reversed(list(pairwise(asks))):
-        if previous - current < previous * config.stall_fraction:
-            streak += 1
-        else:
-            break
-    return streak
-
-
-# --- the guard ------------------------------------------------------------------------------------------------
-
-
-def guard(decision: Decision, state: NegotiationState) -> Decision:
-    """Refuse any offer or acceptance above the ceiling of the package it is for."""
-    if decision.offer_usd is None:
-        return decision
-    deliverables = decision.deliverables or state.deliverables
-    ceiling = package(state, deliverables, decision.usage_rights).ceiling
-    if decision.offer_usd > ceiling or decision.offer_usd > state.max_usd:
-        raise BudgetViolation(f"{decision.action} at {decision.offer_usd} exceeds the ceiling {ceiling}")
-    if decision.offer_usd <= 0:
-        raise BudgetViolation(f"{decision.action} at a non-positive amount {decision.offer_usd}")
-    return decision
 
 
 # --- deciding -------------------------------------------------------------------------------------------------
@@ -199,24 +139,31 @@ def _decide(state: NegotiationState, u: Understanding, config: PolicyConfig) -> 
     state = state.copy(round=state.round + 1)
     if u.confidence < config.min_confidence:
         return _result(state, Action.ESCALATE, Event.ESCALATE, "escalate", "unsure what the creator meant")
-    problem = _undecidable_terms(state, u)
+    problem = undecidable_terms(state, u)
     if problem:
         return _result(state, Action.ESCALATE, Event.ESCALATE, "escalate", problem)
 
-    deliverables = normalize_deliverables(u.deliverables) if u.deliverables else state.deliverables
-    usage = u.usage_rights if u.usage_rights and _shorter_usage(u.usage_rights, state.usage_rights) \
-        else state.usage_rights
-    changed = deliverables != state.deliverables or usage != state.usage_rights
+    terms = proposed_terms(state, u)
+    changed = terms.deliverables != state.deliverables or terms.usage_rights != state.usage_rights
     previous = package(state, state.deliverables, state.usage_rights, config)
-    pkg = package(state, deliverables, usage, config)
+    pkg = package(state, terms.deliverables, terms.usage_rights, config,
+                  product_included=terms.product_included or _product_in_deal(state))
     if changed:
         # A smaller package scales our past offers down; a bigger one does not raise them (more for the same).
         shrink = min(Decimal(1), pkg.value / previous.value) if previous.value else Decimal(1)
         scaled = [round_down(o * shrink) for o in state.agent_offers]
-        state = state.copy(deliverables=deliverables, usage_rights=usage, agent_offers=scaled, creator_asks=[])
+        final = None if state.final_offer_usd is None else round_down(state.final_offer_usd * shrink)
+        # Their past asks in the new package's terms, so a lower price for less is not mistaken for a concession
+        # and a real one is answered.
+        ratio = pkg.value / previous.value if previous.value else Decimal(1)
+        asks = [to_money(a * ratio) for a in state.creator_asks]
+        state = state.copy(deliverables=terms.deliverables, usage_rights=terms.usage_rights, agent_offers=scaled,
+                           creator_asks=asks, final_offer_usd=final)
+    if terms.product_included and "product" not in state.levers_used:
+        state = state.copy(levers_used=[*state.levers_used, "product"])
 
     ask = _ask(u, pkg)
-    result = _decide_on_price(state, u, pkg, ask, config)
+    result = _decide_on_price(state, u, pkg, ask, config, changed)
     max_rounds = int(state.setup.get("max_rounds", 8))
     if result.decision.action in (Action.COUNTER, Action.ASK) and state.round > max_rounds:
         return _result(result.state, Action.ESCALATE, Event.ESCALATE, "escalate",
@@ -224,13 +171,40 @@ def _decide(state: NegotiationState, u: Understanding, config: PolicyConfig) -> 
     return result
 
 
+def _product_in_deal(state: NegotiationState) -> bool:
+    return "product" in state.levers_used and bool(state.setup.get("product"))
+
+
+def _reference_price(state: NegotiationState, pkg: Package, ask: Decimal | None) -> Decimal | None:
+    """What a respectful opening is measured against: the creator's ask, else their listed package rate."""
+    if ask is not None:
+        return ask
+    return listed_package_price(state.setup.get("listed_rates_usd"), pkg.deliverables)
+
+
+def _firmness(state: NegotiationState, u: Understanding, asks: list[Decimal], ask: Decimal | None,
+              config: PolicyConfig) -> int:
+    """0: moving; 1: a first sign of holding (one reply without moving after three counters, or a refusal
+    without a price); 2: holding firm (twice without moving)."""
+    streak = stall_streak(asks, config.concession)
+    if streak >= 2:
+        return 2
+    if streak >= 1 and state.counters >= 3:
+        return 1
+    if u.intent == Intent.REJECT and ask is None and asks and state.counters >= 2:
+        return 1
+    return 0
+
+
 def _decide_on_price(state: NegotiationState, u: Understanding, pkg: Package, ask: Decimal | None,
-                     config: PolicyConfig) -> PolicyResult:
+                     config: PolicyConfig, changed: bool) -> PolicyResult:
     last_offer = state.last_offer
     if u.intent == Intent.ACCEPT and ask is None:
         if last_offer is not None:
             return _accept(state, pkg, last_offer, "the creator accepted our offer")
-        return _counter(state, pkg, pkg.anchor, "counter", "the creator is in: propose our price")
+        opening = opening_offer(pkg.anchor, pkg.value, pkg.ceiling, _reference_price(state, pkg, None),
+                                config.concession)
+        return _counter(state, pkg, opening, "counter", "the creator is in: propose our price")
     if u.intent == Intent.ACCEPT_WITH_CONDITION and ask is None and last_offer is not None:
         return _accept(state, pkg, min(last_offer, round_down(pkg.ceiling)), "the creator accepted with our terms")
 
@@ -238,87 +212,116 @@ def _decide_on_price(state: NegotiationState, u: Understanding, pkg: Package, as
         state = state.copy(creator_asks=[*state.creator_asks, ask])
         if last_offer is not None and ask <= last_offer:
             return _accept(state, pkg, ask, "the creator's ask is at or below our offer")
-    elif u.intent in (Intent.GREET, Intent.INQUIRE, Intent.OFF_TOPIC):
+    elif u.intent in (Intent.GREET, Intent.INQUIRE, Intent.OFF_TOPIC) or (changed and last_offer is not None):
         act = "answer" if last_offer is not None else "ask_rate"
+        if changed and last_offer is not None:
+            return _counter(state, pkg, min(last_offer, round_down(pkg.ceiling)), "counter_package",
+                            "the creator changed the package: our offer for it")
         return _result(state, Action.ASK, Event.ASK, act, "answer and restate", offer=last_offer, pkg=pkg)
     elif u.intent == Intent.COUNTER and last_offer is None and not state.creator_asks:
         return _result(state, Action.ASK, Event.ASK, "ask_rate", "no price named yet", pkg=pkg)
 
     horizon = deadline(state, config)
     at_deadline = state.counters + 1 >= horizon
-    # A creator who raises their price is held to their lowest ask so far (a retraction is not a concession).
     asks = running_minimum(state.creator_asks)
     current_ask = asks[-1] if asks else None
-    firm = stall_streak(asks, config) >= 2 or (stall_streak(asks, config) >= 1 and state.counters >= 3)
-    if u.intent == Intent.REJECT and ask is None and current_ask is not None:
-        firm = firm or state.counters >= 2
-
-    floor = predicted_floor(asks)
-    limit = pkg.ceiling if floor is None else min(pkg.ceiling, max(floor, pkg.anchor))
-    next_offer = round_down(boulware(pkg.anchor, limit, state.counters, horizon, config.boulware_e))
-    if last_offer is not None:
-        next_offer = max(next_offer, last_offer)
-    next_offer = min(next_offer, round_down(pkg.ceiling))
+    firmness = _firmness(state, u, asks, ask, config)
+    opening = state.agent_offers[0] if state.agent_offers else opening_offer(
+        pkg.anchor, pkg.value, pkg.ceiling, _reference_price(state, pkg, current_ask), config.concession)
+    plan = next_offer(opening=opening, last_offer=last_offer, ceiling=pkg.ceiling, asks=asks, t=state.counters,
+                      horizon=horizon, config=config.concession)
+    planned = plan.offer
+    rationale = plan.rationale(pkg.ceiling)
+    best = round_down(pkg.ceiling)
 
     if current_ask is not None and ask is not None:
-        acceptable = pkg.ceiling if at_deadline else min(pkg.ceiling, next_offer * (1 + config.accept_tolerance))
+        acceptable = min(pkg.ceiling, planned * (1 + config.accept_tolerance))
         if current_ask <= acceptable:
-            return _accept(state, pkg, current_ask, "the ask is within what we would offer")
-        if firm and current_ask <= pkg.ceiling:
-            return _accept(state, pkg, current_ask, "the creator holds firm at a price within budget")
+            return _accept(state, pkg, current_ask, "the ask is within what we would offer anyway", rationale)
+        if current_ask <= pkg.ceiling and (firmness >= 2 or (firmness == 1 and state.final_offer_usd is not None)):
+            return _accept(state, pkg, current_ask, "the creator holds firm at a price within budget", rationale)
+        if current_ask <= pkg.ceiling and firmness == 1:
+            between = round_down(max(planned, (planned + current_ask) / 2))
+            if between > (last_offer or Decimal(0)) and between < current_ask:
+                return _final(state, pkg, between, "best and final: the creator is holding", rationale)
+            return _accept(state, pkg, current_ask, "the creator holds at a price within budget", rationale)
 
-    best = round_down(pkg.ceiling)
     made_final = last_offer is not None and last_offer >= best
-    if current_ask is not None and current_ask > pkg.ceiling and (made_final or firm or at_deadline):
-        if not made_final:
-            return _counter(state, pkg, best, "final_offer", "best and final: the ask is above our ceiling")
-        return _lever_or_walk_away(state, pkg, config)
+    if current_ask is not None and current_ask > pkg.ceiling and (made_final or firmness or at_deadline):
+        if made_final:
+            if _may_restate(state, current_ask, pkg.ceiling, config):
+                return _counter(state, pkg, last_offer, "final_offer", "the creator is close: our best stands",
+                                rationale)
+            return _lever_or_walk_away(state, pkg, config)
+        if firmness < 2 and not at_deadline and last_offer is not None:
+            # They hold above our budget: a bounded step toward it, not the whole ceiling at once.
+            step = round_down(max(planned, last_offer + (best - last_offer) * config.concession.max_step_share))
+            if last_offer < step < best:
+                return _counter(state, pkg, step, "counter", "the creator holds above our budget: a bounded step",
+                                rationale)
+        return _final(state, pkg, best, "best and final: the ask is above our ceiling", rationale)
     if current_ask is None and made_final and u.intent == Intent.REJECT:
         return _lever_or_walk_away(state, pkg, config)
-    if at_deadline:
-        return _counter(state, pkg, best, "final_offer", "deadline reached: best and final")
-    if current_ask is not None and next_offer >= current_ask:
-        return _accept(state, pkg, current_ask, "our next offer would reach the ask")
-    return _counter(state, pkg, next_offer, "counter", "Boulware concession")
+    if at_deadline and state.final_offer_usd is None:
+        rounds_left = int(state.setup.get("max_rounds", 8)) - state.round
+        final = placed_final(next_plan=plan, ceiling=pkg.ceiling, rounds_left=rounds_left, ask=current_ask)
+        if current_ask is not None and final >= current_ask:
+            return _accept(state, pkg, current_ask, "our best and final would reach the ask", rationale)
+        return _final(state, pkg, final, "deadline reached: best and final placed from the predicted floor",
+                      rationale)
+    if current_ask is not None and planned >= current_ask:
+        return _accept(state, pkg, current_ask, "our next offer would reach the ask", rationale)
+    act = "counter_package" if changed else "counter"
+    return _counter(state, pkg, planned, act, _counter_reason(plan), rationale)
+
+
+def _may_restate(state: NegotiationState, ask: Decimal, ceiling: Decimal, config: PolicyConfig) -> bool:
+    """Hold our best-and-final once more for a creator within `restate_margin` of it, but never send one number
+    a third time after they moved twice in a row."""
+    if ask > ceiling * (1 + config.restate_margin):
+        return False
+    offers, asks = state.agent_offers, running_minimum(state.creator_asks)
+    same = 0
+    for offer in reversed(offers):
+        if offer != offers[-1]:
+            break
+        same += 1
+    if same >= 3:
+        return False
+    return same < 2 or len(asks) < 2 or asks[-1] >= asks[-2]
+
+
+def _counter_reason(plan: Plan) -> str:
+    if plan.reciprocal is not None and plan.reciprocal > plan.boulware:
+        return "reciprocal concession: answering the creator's move"
+    return "Boulware concession"
 
 
 def _lever_or_walk_away(state: NegotiationState, pkg: Package, config: PolicyConfig) -> PolicyResult:
     """Trade terms that cost the brand no money before walking away."""
     setup = state.negotiation_setup()
-    for lever in ("deliverables", "usage", "product"):
+    for lever in LEVERS:
         if lever in state.levers_used:
             continue
         state = state.copy(levers_used=[*state.levers_used, lever])
         if lever == "deliverables":
-            smaller = _drop_one_unit(pkg.deliverables, setup)
+            smaller = drop_one_unit(pkg.deliverables, setup)
             if smaller is None:
                 continue
-            new_pkg = package(state, smaller, pkg.usage_rights, config)
+            new_pkg = package(state, smaller, pkg.usage_rights, config, product_included=pkg.product_included)
         elif lever == "usage":
-            months = usage_months(pkg.usage_rights)
-            shorter = config.shorter_usage
-            if months is not None and months <= (usage_months(shorter) or 0) and not is_paid_usage(pkg.usage_rights):
+            shorter = shorter_usage_lever(pkg.usage_rights, config.shorter_usage)
+            if shorter is None:
                 continue
-            new_pkg = package(state, pkg.deliverables, shorter, config)
+            new_pkg = package(state, pkg.deliverables, shorter, config, product_included=pkg.product_included)
         else:
             if not setup.product:
                 continue
-            new_pkg = pkg
+            new_pkg = package(state, pkg.deliverables, pkg.usage_rights, config, product_included=True)
         state = state.copy(deliverables=new_pkg.deliverables, usage_rights=new_pkg.usage_rights)
         return _counter(state, new_pkg, round_down(new_pkg.ceiling), f"lever_{lever}",
-                        f"lever: {lever} instead of more money")
-    return _result(state, Action.REJECT, Event.WALK_AWAY, "walk_away", "no zone of agreement")
-
-
-def _drop_one_unit(deliverables: list[str], setup: NegotiationSetup) -> list[str] | None:
-    bundle = parse_deliverables(deliverables)
-    if sum(bundle.values()) < 2:
-        return None
-    metrics = setup.metrics
-    costliest = max(bundle, key=lambda kind: package_value([f"1 {kind}"], metrics))
-    smaller: Counter[str] = Counter(bundle)
-    smaller[costliest] -= 1
-    return format_deliverables(+smaller)
+                        f"lever: {lever} instead of more money", {"ceiling": float(new_pkg.ceiling)})
+    return _result(state, Action.REJECT, Event.WALK_AWAY, "walk_away", "no zone of agreement", pkg=pkg)
 
 
 def _ask(u: Understanding, pkg: Package) -> Decimal | None:
@@ -330,43 +333,31 @@ def _ask(u: Understanding, pkg: Package) -> Decimal | None:
     return None
 
 
-def _shorter_usage(asked: str, current: str | None) -> bool:
-    """Usage the creator limits (fewer months or no paid usage) is a term we can take and price in."""
-    asked_months, current_months = usage_months(asked), usage_months(current)
-    if asked_months is None or current_months is None:
-        return False
-    return asked_months <= current_months and (not is_paid_usage(asked) or is_paid_usage(current))
+def _accept(state: NegotiationState, pkg: Package, price: Decimal, reason: str,
+            rationale: dict[str, str | float] | None = None) -> PolicyResult:
+    return _result(state, Action.ACCEPT, Event.ACCEPT, "accept", reason, offer=to_money(price), pkg=pkg,
+                   rationale=rationale)
 
 
-def _undecidable_terms(state: NegotiationState, u: Understanding) -> str | None:
-    """Terms outside what the brand allowed; a person decides those."""
-    if u.exclusivity:
-        allowed = state.setup.get("exclusivity")
-        asked_months, allowed_months = usage_months(u.exclusivity), usage_months(allowed)
-        if not allowed or asked_months is None or allowed_months is None or asked_months > allowed_months:
-            return f"exclusivity {u.exclusivity!r} is beyond what the brand allowed"
-    if u.usage_rights and u.usage_rights != state.usage_rights:
-        if usage_months(u.usage_rights) is None:
-            return f"usage rights {u.usage_rights!r} need a person"
-        if not _shorter_usage(u.usage_rights, state.usage_rights) and u.intent == Intent.ACCEPT_WITH_CONDITION:
-            return f"usage rights {u.usage_rights!r} differ from the brief"
-    return None
+def _final(state: NegotiationState, pkg: Package, offer: Decimal, reason: str,
+           rationale: dict[str, str | float] | None = None) -> PolicyResult:
+    result = _counter(state, pkg, offer, "final_offer", reason, {**(rationale or {}), "final": float(offer)})
+    return PolicyResult(result.decision, result.event, result.act, result.state.copy(final_offer_usd=to_money(offer)))
 
 
-def _accept(state: NegotiationState, pkg: Package, price: Decimal, reason: str) -> PolicyResult:
-    return _result(state, Action.ACCEPT, Event.ACCEPT, "accept", reason, offer=to_money(price), pkg=pkg)
-
-
-def _counter(state: NegotiationState, pkg: Package, offer: Decimal, act: str, reason: str) -> PolicyResult:
+def _counter(state: NegotiationState, pkg: Package, offer: Decimal, act: str, reason: str,
+             rationale: dict[str, str | float] | None = None) -> PolicyResult:
     offer = to_money(offer)
     state = state.copy(agent_offers=[*state.agent_offers, offer], counters=state.counters + 1)
-    return _result(state, Action.COUNTER, Event.COUNTER, act, reason, offer=offer, pkg=pkg)
+    return _result(state, Action.COUNTER, Event.COUNTER, act, reason, offer=offer, pkg=pkg, rationale=rationale)
 
 
 def _result(state: NegotiationState, action: Action, event: Event, act: str, reason: str, *,
-            offer: Decimal | None = None, pkg: Package | None = None) -> PolicyResult:
+            offer: Decimal | None = None, pkg: Package | None = None,
+            rationale: dict[str, str | float] | None = None) -> PolicyResult:
     deliverables = pkg.deliverables if pkg else state.deliverables
     usage = pkg.usage_rights if pkg else state.usage_rights
+    product = pkg.product_included if pkg else _product_in_deal(state)
     decision = Decision(action=action, offer_usd=offer, deliverables=list(deliverables), usage_rights=usage,
-                        reason=reason)
+                        reason=reason, product_included=product, rationale=dict(rationale or {}))
     return PolicyResult(decision, event, act, state)

@@ -40,6 +40,10 @@ class Understanding(BaseModel):
     """A changed deliverable bundle, normalized like "1 reel", "3 stories"; None when not mentioned."""
     usage_rights: str | None = None
     exclusivity: str | None = None
+    timeline: str | None = None
+    """A change of dates the creator proposes ("push it to next month", "post in 3 weeks")."""
+    product_in_lieu: bool = False
+    """The creator asks for product instead of (part of) the fee."""
     sentiment: Annotated[float, Field(ge=-1, le=1)] = 0.0
     confidence: Annotated[float, Field(ge=0, le=1)] = 1.0
     injection_suspected: bool = False
@@ -65,4 +69,9 @@ class Decision(BaseModel):
     deliverables: list[str] = Field(default_factory=list)
     usage_rights: str | None = None
     reason: str = ""
+    product_included: bool = False
+    """The brand's product is part of the deal (a lever, or the creator asked for product in lieu)."""
+    rationale: dict[str, str | float] = Field(default_factory=dict)
+    """The numbers behind the decision (ceiling, limit, predicted floor, Boulware offer, reciprocal step, …),
+    for storing and showing next to the turn; never read back by the policy."""
 

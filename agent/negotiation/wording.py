@@ -2,8 +2,10 @@
 
 Templates live in prompts/negotiation/<language>/<act>.j2, several variants per file separated by a
 `{# --- #}` line; the variant is picked deterministically from (act, round, seed), so replies vary
-across turns yet tests are reproducible. With a language model, the model words the reply from the
-decided act and terms, and `gate.validate` must find no problem in it, else the template is sent.
+across turns yet tests are reproducible, and a variant that would open the same way as the agent's previous
+message (`opener`) is skipped for the next one, so no two consecutive messages open alike. With a language
+model, the model words the reply from the decided act and terms, and `gate.validate` must find no problem in
+it (nor an opening like the previous message's), else the template is sent.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ ACT_MEANING = {
     "close": "confirm we will stop contacting them; no amount",
     "escalate": "say a colleague will follow up; no amount",
 }
+ACT_MEANING_PACKAGE = {"counter_package": "the creator changed the package: name the new package and our offer for it"}
 _LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 _KIND_NAMES = {
     "en": {"post": ("post", "posts"), "story": ("story", "stories"), "reel": ("reel", "reels"),
@@ -66,6 +69,8 @@ class WordingContext:
     round: int = 0
     creator_text: str = ""
     """The creator's last message, shown to a language model as quoted data only."""
+    previous_opener: str | None = None
+    """How the agent's previous message in this thread opened; this one must open differently."""
 
 
 @dataclass(frozen=True)
@@ -147,12 +152,33 @@ def _variables(act: str, decision: Decision, ctx: WordingContext) -> dict[str, o
     }
 
 
-def render_template(act: str, decision: Decision, ctx: WordingContext, *, variant: int | None = None) -> str:
-    variants = _variants(ctx.language, act)
-    index = variant_index(act, ctx.round, ctx.seed, len(variants)) if variant is None else variant % len(variants)
-    text = variants[index].render(**_variables(act, decision, ctx))
+def opener(text: str) -> str:
+    """The first word of a message, lower-cased without punctuation: how it "opens"."""
+    match = re.search(r"[^\W\d_]+", text)
+    return match.group(0).lower() if match else ""
+
+
+def _render(template: Template, act: str, decision: Decision, ctx: WordingContext) -> str:
+    text = template.render(**_variables(act, decision, ctx))
     text = re.sub(r"[ \t]+([,.?!])", r"\1", text)  # an empty name leaves "Hola :" style gaps
     return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def render_template(act: str, decision: Decision, ctx: WordingContext, *, variant: int | None = None) -> str:
+    """The template text: the variant for (act, round, seed), or the next one that opens differently from the
+    previous message."""
+    variants = _variants(ctx.language, act)
+    if variant is not None:
+        return _render(variants[variant % len(variants)], act, decision, ctx)
+    start = variant_index(act, ctx.round, ctx.seed, len(variants))
+    first = ""
+    for step in range(len(variants)):
+        text = _render(variants[(start + step) % len(variants)], act, decision, ctx)
+        if step == 0:
+            first = text
+        if not ctx.previous_opener or opener(text) != ctx.previous_opener:
+            return text
+    return first
 
 
 def word(act: str, decision: Decision, ctx: WordingContext, *, provider: LLMProvider | None = None) -> Wording:
@@ -163,13 +189,16 @@ def word(act: str, decision: Decision, ctx: WordingContext, *, provider: LLMProv
     variables = _variables(act, decision, ctx)
     system = _prompt("llm_system.j2").render(language_name=_LANGUAGE_NAMES.get(ctx.language, "English"))
     prompt = _prompt("llm_prompt.j2").render(
-        **variables, act_meaning=ACT_MEANING.get(act, act), creator_text=ctx.creator_text[:2000],
+        **variables, act_meaning={**ACT_MEANING, **ACT_MEANING_PACKAGE}.get(act, act),
+        creator_text=ctx.creator_text[:2000],
         reference=template_text,
     )
     generated = provider.generate_text(system=system, prompt=prompt)
     if not generated:
         return Wording(template_text, "template", ["no text from the model"])
-    problems = validate(generated, decision, product_allowed=act == "lever_product")
+    problems = validate(generated, decision, product_allowed=act == "lever_product" or decision.product_included)
+    if ctx.previous_opener and opener(generated) == ctx.previous_opener:
+        problems.append("opens like the previous message")
     if problems:
         return Wording(template_text, "template", problems)
     return Wording(generated.strip(), provider.name)

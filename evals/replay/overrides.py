@@ -1,4 +1,7 @@
-"""`--policy KEY=VALUE` overrides of the negotiation policy's config (agent.negotiation.policy.PolicyConfig)."""
+"""`--policy KEY=VALUE` overrides of the negotiation policy's config (agent.negotiation.policy.PolicyConfig).
+
+The concession settings nested in `PolicyConfig.concession` (boulware_e, reciprocity, stall_fraction, …) are
+overridden by their own names, like the policy's top-level ones."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from agent.negotiation.concession import ConcessionConfig
 from agent.negotiation.policy import PolicyConfig
 
 
@@ -19,10 +23,15 @@ class OverrideError(ValueError):
         self.fields = fields
 
 
+def _fields(cls: type) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints.get(f.name, str) for f in dataclasses.fields(cls)}
+
+
 def policy_fields() -> dict[str, Any]:
-    """Field name → its type, as PolicyConfig declares it today."""
-    hints = typing.get_type_hints(PolicyConfig)
-    return {f.name: hints.get(f.name, str) for f in dataclasses.fields(PolicyConfig)}
+    """Field name → its type, as PolicyConfig (and its nested ConcessionConfig) declare them today."""
+    top = {k: v for k, v in _fields(PolicyConfig).items() if k != "concession"}
+    return {**_fields(ConcessionConfig), **top}
 
 
 def _convert(kind: Any, raw: Any) -> Any:
@@ -86,8 +95,11 @@ def policy_config(overrides: Mapping[str, Any] | None) -> PolicyConfig:
             problems[key] = str(exc)
     if problems:
         raise OverrideError(problems)
+    nested = _fields(ConcessionConfig)
+    concession = {k: v for k, v in values.items() if k in nested}
+    top = {k: v for k, v in values.items() if k not in nested}
     try:
-        return dataclasses.replace(PolicyConfig(), **values)
+        return dataclasses.replace(PolicyConfig(), concession=ConcessionConfig(**concession), **top)
     except (TypeError, ValueError) as exc:
         raise OverrideError({"policy": str(exc)}) from exc
 
