@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import pairwise
 from operator import itemgetter
 from typing import Literal
 
@@ -112,6 +111,7 @@ def _names() -> tuple[str, ...]:
 
 FEATURE_NAMES: tuple[str, ...] = _names()
 _IN_ORDER = itemgetter(*FEATURE_NAMES)
+_ZEROS: dict[str, float] = dict.fromkeys(FEATURE_NAMES, 0.0)
 _COUNT_KEY = {(r, c): f"{r}_count_{c}" for r in _ROLES for c in ACT_CATEGORIES}
 _LAST_KEY = {(r, c): f"{r}_last_{c}" for r in _ROLES for c in ACT_CATEGORIES}
 
@@ -125,42 +125,89 @@ def _clip(x: float) -> float:
     return -_CLIP if x < -_CLIP else _CLIP if x > _CLIP else x
 
 
-def dialogue_features(
-    turns: Sequence[Turn], *, ask: Decimal | None = None, budget_max: Decimal | None = None,
-    budget_is_ceiling: bool = True,
-) -> np.ndarray:
-    """Features of the dialogue so far, in FEATURE_NAMES order (float64).
+class DialogueSoFar:
+    """What the features need of a dialogue, kept up to date turn by turn (`add`), so that the features after
+    every prefix of a dialogue cost one pass over it, not one per prefix (the replay scores them all)."""
 
-    Prices are relative to the creator's first price (else the agent's). `ask` is the creator's listed
-    price for the package when known (CB: the listing price; production: the creator's listed rates summed
-    over the package, see reference.py); it adds the *_vs_listed features. `budget_max` is the agent's
-    ceiling, when known; `budget_is_ceiling` is False only for CB, whose buyer's target may be exceeded, where
-    production's max_usd never is: the same gap to the budget means less there.
-    """
-    prices: dict[Role, list[Decimal]] = {"agent": [], "creator": []}
-    priced: dict[Role, int] = {}  # the last priced turn's index per role
-    for i, t in enumerate(turns):
+    def __init__(self) -> None:
+        self.n = 0
+        self.n_creator = 0
+        self.prices: dict[Role, list[Decimal]] = {"agent": [], "creator": []}
+        self.priced: dict[Role, int] = {}  # the last priced turn's index per role
+        self.moves: dict[Role, int] = {"agent": 0, "creator": 0}  # price changes between a role's prices
+        self.creator_repeats = 0
+        self.first_gap: Decimal | None = None  # creator's minus agent's price when both first had one
+        self.sentiments: list[float] = []
+        self.creator_sentiments: list[float] = []
+        self.counts: dict[str, float] = {}
+        self.last_cat: dict[Role, str] = {}
+        self.last_two: list[Turn] = []
+
+    def add(self, t: Turn) -> None:
         if t.price is not None and t.price > 0:
-            prices[t.role].append(t.price)
-            priced[t.role] = i
-    ref = (prices["creator"] or prices["agent"] or [None])[0]
-    listed = ask if ask is not None and ask > 0 else None
+            own = self.prices[t.role]
+            if own:
+                self.moves[t.role] += own[-1] != t.price
+                if t.role == "creator":
+                    self.creator_repeats += own[-1] == t.price
+            own.append(t.price)
+            self.priced[t.role] = self.n
+            cp, ap = self.prices["creator"], self.prices["agent"]
+            if self.first_gap is None and cp and ap:
+                self.first_gap = cp[-1] - ap[-1]
+        sentiment = float(t.sentiment)
+        self.sentiments.append(sentiment)
+        if t.role == "creator":
+            self.n_creator += 1
+            self.creator_sentiments.append(sentiment)
+        cat = act_category(t.act)
+        key = _COUNT_KEY[t.role, cat]
+        self.counts[key] = self.counts.get(key, 0.0) + 1.0
+        self.last_cat[t.role] = cat
+        self.last_two = [*self.last_two[-1:], t]
+        self.n += 1
 
-    f: dict[str, float] = dict.fromkeys(FEATURE_NAMES, 0.0)
-    f["turn_index_log"] = _log1p(len(turns))
-    f["budget_is_ceiling"] = float(budget_is_ceiling)
-    f["has_reference"] = float(ref is not None)
-    if listed is not None:
-        f["has_listed_price"] = 1.0
-        f["budget_vs_listed"] = _rel(budget_max, listed) if budget_max is not None and budget_max > 0 else 0.0
-        f["agent_last_vs_listed"] = _rel(prices["agent"][-1], listed) if prices["agent"] else 0.0
-        f["creator_last_vs_listed"] = _rel(prices["creator"][-1], listed) if prices["creator"] else 1.0
-    cp, ap = prices["creator"], prices["agent"]
-    f["creator_price_count"] = float(len(cp))
-    f["agent_price_count"] = float(len(ap))
-    # Defaults when a side has not named a price: creator at the ask, agent nowhere (0).
-    f["creator_last_rel"] = 1.0
-    if ref is not None:
+    def features(self, *, ask: Decimal | None = None, budget_max: Decimal | None = None,
+                 budget_is_ceiling: bool = True) -> tuple[float, ...]:
+        """The feature values of the dialogue so far in FEATURE_NAMES order (see `dialogue_features`)."""
+        cp, ap = self.prices["creator"], self.prices["agent"]
+        ref = (cp or ap or [None])[0]
+        listed = ask if ask is not None and ask > 0 else None
+        f = _ZEROS.copy()
+        f["turn_index_log"] = _log1p(self.n)
+        f["budget_is_ceiling"] = float(budget_is_ceiling)
+        f["has_reference"] = float(ref is not None)
+        if listed is not None:
+            f["has_listed_price"] = 1.0
+            f["budget_vs_listed"] = _rel(budget_max, listed) if budget_max is not None and budget_max > 0 else 0.0
+            f["agent_last_vs_listed"] = _rel(ap[-1], listed) if ap else 0.0
+            f["creator_last_vs_listed"] = _rel(cp[-1], listed) if cp else 1.0
+        f["creator_price_count"] = float(len(cp))
+        f["agent_price_count"] = float(len(ap))
+        # Defaults when a side has not named a price: creator at the ask, agent nowhere (0).
+        f["creator_last_rel"] = 1.0
+        if ref is not None:
+            self._prices(f, ref, budget_max)
+        if self.n:
+            s = self.sentiments
+            f["last_role_agent"] = float(self.last_two[-1].role == "agent")
+            f["sentiment_mean"] = _mean(s)
+            f["sentiment_last"] = s[-1]
+            f["sentiment_min"] = min(s)
+            if self.creator_sentiments:
+                f["creator_sentiment_mean"] = _mean(self.creator_sentiments)
+                f["creator_sentiment_last"] = self.creator_sentiments[-1]
+            last_priced = max(self.priced.values(), default=None)
+            f["turns_since_price_log"] = _log1p(self.n - 1 - last_priced if last_priced is not None else self.n)
+        self._moves_and_recency(f, budget_max)
+        f.update(self.counts)
+        for role, cat in self.last_cat.items():
+            f[_LAST_KEY[role, cat]] = 1.0
+        return _IN_ORDER(f)
+
+    def _prices(self, f: dict[str, float], ref: Decimal, budget_max: Decimal | None) -> None:
+        """Both sides' prices relative to the reference: where they are, how far they came, the gap."""
+        cp, ap = self.prices["creator"], self.prices["agent"]
         if cp:
             f["has_creator_price"] = 1.0
             f["creator_last_rel"] = _rel(cp[-1], ref)
@@ -178,9 +225,8 @@ def dialogue_features(
             f["has_both_prices"] = 1.0
             f["gap_rel"] = _rel(cp[-1] - ap[-1], ref)
             f["agent_to_creator_ratio"] = _rel(ap[-1], cp[-1])
-            first_gap = _first_gap(turns)
-            if first_gap is not None and first_gap > 0:
-                f["gap_closed_frac"] = _clip(1.0 - float((cp[-1] - ap[-1]) / first_gap))
+            if self.first_gap is not None and self.first_gap > 0:
+                f["gap_closed_frac"] = _clip(1.0 - float((cp[-1] - ap[-1]) / self.first_gap))
         if budget_max is not None and budget_max > 0:
             f["has_budget"] = 1.0
             creator_now = cp[-1] if cp else ref
@@ -188,53 +234,68 @@ def dialogue_features(
             f["creator_within_budget"] = float(creator_now <= budget_max)
             f["agent_offer_vs_budget"] = _rel(ap[-1], budget_max) if ap else 0.0
 
-    if turns:
-        f["last_role_agent"] = float(turns[-1].role == "agent")
-        s = [float(t.sentiment) for t in turns]
-        f["sentiment_mean"] = _mean(s)
-        f["sentiment_last"] = s[-1]
-        f["sentiment_min"] = min(s)
-        cs = [float(t.sentiment) for t in turns if t.role == "creator"]
-        if cs:
-            f["creator_sentiment_mean"] = _mean(cs)
-            f["creator_sentiment_last"] = cs[-1]
-        last_priced = max(priced.values(), default=None)
-        f["turns_since_price_log"] = _log1p(len(turns) - 1 - last_priced if last_priced is not None else len(turns))
-    _moves_and_recency(f, turns, prices, priced, budget_max)
-    last_cat: dict[Role, str] = {}
+    def _moves_and_recency(self, f: dict[str, float], budget_max: Decimal | None) -> None:
+        """How prices moved, whether they met, how recent each side's price is, and the last two acts."""
+        cp, ap = self.prices["creator"], self.prices["agent"]
+        f["creator_price_moves"] = float(self.moves["creator"])
+        f["agent_price_moves"] = float(self.moves["agent"])
+        f["creator_repeats"] = float(self.creator_repeats)
+        f["prices_crossed"] = float(bool(cp and ap and cp[-1] <= ap[-1]))
+        f["agent_at_budget"] = float(bool(ap and budget_max and ap[-1] >= budget_max * _AT_BUDGET))
+        f["creator_turns_log"] = _log1p(self.n_creator)
+        f["agent_turns_log"] = _log1p(self.n - self.n_creator)
+        cs = self.creator_sentiments
+        f["creator_sentiment_trend"] = cs[-1] - cs[0] if cs else 0.0
+        for role in _ROLES:
+            last = self.priced.get(role)
+            f[_SINCE_KEY[role]] = _log1p(self.n - 1 - last if last is not None else self.n)
+        if self.last_two:
+            f[f"turn_last_{act_category(self.last_two[-1].act)}"] = 1.0
+        if len(self.last_two) > 1:
+            f[f"turn_prev_{act_category(self.last_two[-2].act)}"] = 1.0
+            f["turn_prev_same_role"] = float(self.last_two[-2].role == self.last_two[-1].role)
+
+
+_AT_BUDGET = Decimal("0.99")
+_SINCE_KEY = {role: f"turns_since_{role}_price_log" for role in _ROLES}
+
+
+def dialogue_features(
+    turns: Sequence[Turn], *, ask: Decimal | None = None, budget_max: Decimal | None = None,
+    budget_is_ceiling: bool = True,
+) -> np.ndarray:
+    """Features of the dialogue so far, in FEATURE_NAMES order (float64).
+
+    Prices are relative to the creator's first price (else the agent's). `ask` is the creator's listed
+    price for the package when known (CB: the listing price; production: the creator's listed rates summed
+    over the package, see reference.py); it adds the *_vs_listed features. `budget_max` is the agent's
+    ceiling, when known; `budget_is_ceiling` is False only for CB, whose buyer's target may be exceeded, where
+    production's max_usd never is: the same gap to the budget means less there.
+    """
+    so_far = DialogueSoFar()
     for t in turns:
-        cat = act_category(t.act)
-        f[_COUNT_KEY[t.role, cat]] += 1.0
-        last_cat[t.role] = cat
-    for role, cat in last_cat.items():
-        f[_LAST_KEY[role, cat]] = 1.0
-    return np.array(_IN_ORDER(f), dtype=np.float64)
+        so_far.add(t)
+    return np.array(so_far.features(ask=ask, budget_max=budget_max, budget_is_ceiling=budget_is_ceiling),
+                    dtype=np.float64)
 
 
-def _moves_and_recency(
-    f: dict[str, float], turns: Sequence[Turn], prices: dict[Role, list[Decimal]], priced: dict[Role, int],
-    budget_max: Decimal | None,
-) -> None:
-    """How prices moved, whether they met, how recent each side's price is, and the last two acts."""
-    cp, ap = prices["creator"], prices["agent"]
-    f["creator_price_moves"] = float(sum(a != b for a, b in pairwise(cp)))
-    f["agent_price_moves"] = float(sum(a != b for a, b in pairwise(ap)))
-    f["creator_repeats"] = float(sum(a == b for a, b in pairwise(cp)))
-    f["prices_crossed"] = float(bool(cp and ap and cp[-1] <= ap[-1]))
-    f["agent_at_budget"] = float(bool(ap and budget_max and ap[-1] >= budget_max * Decimal("0.99")))
-    n_creator = sum(t.role == "creator" for t in turns)
-    f["creator_turns_log"] = _log1p(n_creator)
-    f["agent_turns_log"] = _log1p(len(turns) - n_creator)
-    cs = [float(t.sentiment) for t in turns if t.role == "creator"]
-    f["creator_sentiment_trend"] = cs[-1] - cs[0] if cs else 0.0
-    for role in _ROLES:
-        last = priced.get(role)
-        f[f"turns_since_{role}_price_log"] = _log1p(len(turns) - 1 - last if last is not None else len(turns))
-    if turns:
-        f[f"turn_last_{act_category(turns[-1].act)}"] = 1.0
-    if len(turns) > 1:
-        f[f"turn_prev_{act_category(turns[-2].act)}"] = 1.0
-        f["turn_prev_same_role"] = float(turns[-2].role == turns[-1].role)
+def prefix_features(
+    turns: Sequence[Turn], ends: Sequence[int], *, ask: Decimal | None = None, budget_max: Decimal | None = None,
+    budget_is_ceiling: bool = True,
+) -> list[tuple[float, ...]]:
+    """`dialogue_features(turns[:end])` for each end (ascending), in one pass over the turns; the rows as tuples,
+    to be stacked into one matrix by the caller (one numpy array per row would cost more than the row)."""
+    so_far = DialogueSoFar()
+    rows: list[tuple[float, ...]] = []
+    taken = 0
+    for end in ends:
+        if end < taken:
+            raise ValueError("prefix ends must ascend")
+        for t in turns[taken:end]:
+            so_far.add(t)
+        taken = end
+        rows.append(so_far.features(ask=ask, budget_max=budget_max, budget_is_ceiling=budget_is_ceiling))
+    return rows
 
 
 def _mean(values: list[float]) -> float:
@@ -251,14 +312,3 @@ _LOG1P_TABLE: tuple[float, ...] = tuple(float(v) for v in np.log1p(np.arange(512
 
 def _log1p(n: int) -> float:
     return _LOG1P_TABLE[n] if 0 <= n < len(_LOG1P_TABLE) else float(np.log1p(n))
-
-
-def _first_gap(turns: Sequence[Turn]) -> Decimal | None:
-    """Creator's price minus agent's price at the first moment both sides had named one."""
-    last: dict[Role, Decimal] = {}
-    for t in turns:
-        if t.price is not None and t.price > 0:
-            last[t.role] = t.price
-            if len(last) == 2:
-                return last["creator"] - last["agent"]
-    return None

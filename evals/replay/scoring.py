@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from agent.deal_probability.features import Turn, dialogue_features
+from agent.deal_probability.features import Turn, prefix_features
 from agent.deal_probability.model import DealProbabilityModel
 from agent.deal_probability.reference import listed_package_price
 from evals.replay.transcript import Setup, Transcript
@@ -66,18 +66,20 @@ class Scorer:
 
     def __init__(self, model: DealProbabilityModel | None = None) -> None:
         self.model = model or DealProbabilityModel.load()
-        self._rows: list[np.ndarray] = []
+        self._rows: list[tuple[float, ...]] = []
         self._points: list[ProbabilityPoint] = []
 
-    def point(self, turns: Sequence[Turn], setup: Setup, budget_is_ceiling: bool, *, creator_index: int,
-              ask: Decimal | None, value: float | None = None) -> ProbabilityPoint:
-        """Queue the point after `turns`; `ask` is `listed_ask(setup)`, computed once per transcript by the caller."""
-        point = ProbabilityPoint(creator_index=creator_index, value=value)
-        if value is None:
-            self._rows.append(dialogue_features(turns, ask=ask, budget_max=setup.max_usd,
-                                                budget_is_ceiling=budget_is_ceiling))
-            self._points.append(point)
-        return point
+    def points(self, turns: Sequence[Turn], at: Sequence[tuple[int, int, float | None]], setup: Setup,
+               budget_is_ceiling: bool) -> list[ProbabilityPoint]:
+        """Queue the points after `turns[:end]` for each (end, creator_index, stored value) of `at` (ends
+        ascending): a point with a stored value keeps it, the others get their feature rows in one pass."""
+        out = [ProbabilityPoint(creator_index=creator_index, value=value) for _, creator_index, value in at]
+        todo = [(end, point) for (end, _, value), point in zip(at, out, strict=True) if value is None]
+        if todo:
+            self._rows += prefix_features(turns, [end for end, _ in todo], ask=listed_ask(setup),
+                                          budget_max=setup.max_usd, budget_is_ceiling=budget_is_ceiling)
+            self._points += [point for _, point in todo]
+        return out
 
     @staticmethod
     def replay_turns(trace: Sequence[tuple[str, Any]]) -> list[Turn]:
@@ -93,7 +95,7 @@ class Scorer:
 
     def score(self) -> None:
         if self._rows:
-            values = self.model.predict_features(np.vstack(self._rows))
+            values = self.model.predict_features(np.array(self._rows, dtype=np.float64))
             for point, value in zip(self._points, values, strict=True):
                 point.value = round(float(value), 4)
         self._rows.clear()
