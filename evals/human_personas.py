@@ -15,8 +15,9 @@ persona below keeps the hidden floor and opening ask of its scenario and adds on
 * **slow_ghoster**: sometimes answers "let me think about it" instead of a price, and the chance it never
   answers again grows with every round.
 
-Every persona takes any offer at or above its floor once it stops expecting more, and none accepts below
-its floor, so a zone of agreement is the same notion as for the scripted personas. Their parameters are drawn
+None accepts below its floor and, short of leaving (impatience, offence, silence), each takes an offer at or
+above its floor once it stops expecting more, so a zone of agreement is the same notion as for the scripted
+personas. Their parameters are drawn
 per scenario from the seed; they are not fitted to the agent.
 
     python -m evals simulate --human
