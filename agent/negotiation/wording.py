@@ -33,7 +33,7 @@ _ENV = Environment(undefined=StrictUndefined, keep_trailing_newline=False, autoe
 ACT_MEANING = {
     "opening": "first message: propose the package and ask for the creator's rate; no amount",
     "counter": "counter-offer at the decided amount",
-    "final_offer": "best and final offer at the decided amount; we will not go higher (never say it is the budget's limit)",
+    "final_offer": "best and final offer at the decided amount; we will not go higher (not 'the budget limit')",
     "lever_deliverables": "propose a smaller package at the decided amount",
     "lever_usage": "propose shorter usage rights at the decided amount",
     "lever_product": "the cash cannot go higher; offer the product on top of the decided amount",
