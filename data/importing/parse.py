@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from data.importing.jsonrows import json_object_row
 from data.importing.reading import CsvTable, json_records, open_csv
-from data.importing.rows import ImportRow, RowBuilder, finish_row, json_object_row
+from data.importing.rows import ImportRow, RowBuilder, finish_row
 from data.importing.targets import ImportFormatError, parse_target
 
 
