@@ -69,7 +69,7 @@ than or equal to 0 (got -5000)'. Warnings never stop a row.
 """
 
 from data.importing.headers import Column, recognize_header
-from data.importing.parse import column_plan, count_rows, parse_import
+from data.importing.parse import column_plan, count_rows, parse_import, preview
 from data.importing.rows import ImportRow
 from data.importing.targets import (
     ACCOUNT_FIELDS,
@@ -114,6 +114,7 @@ __all__ = [
     "parse_number",
     "parse_percent",
     "parse_target",
+    "preview",
     "recognize_header",
     "slugify_name",
     "split_list",

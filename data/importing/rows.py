@@ -39,6 +39,7 @@ class ImportRow:
     profile: InfluencerIn | None
     error: str | None
     warnings: tuple[str, ...] = ()
+    merge_key: str | None = None  # the row's value in the `merge_on` column: rows sharing it are one creator
 
 
 _LANGUAGE_SPLIT = re.compile(r"\s*(?:[,;|/]|\band\b)\s*")
