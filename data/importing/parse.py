@@ -108,13 +108,15 @@ def column_plan(data: bytes, filename: str, mapping: dict[str, str] | None = Non
     return [(c.header, str(c.target) if c.target else None) for c in open_csv(data, filename, mapping).columns]
 
 
-def preview(data: bytes, filename: str, mapping: dict[str, str] | None = None, rows: int = 10) -> dict[str, Any]:
+def preview(
+    data: bytes, filename: str, mapping: dict[str, str] | None = None, rows: int = 10, merge_on: str | None = None
+) -> dict[str, Any]:
     """The chosen column mapping (confidence, alternatives, how it was chosen) and the first rows as stored."""
     columns: list[dict[str, Any]] = []
     if _kind(filename) == "csv":
         columns = [asdict(g) for g in open_csv(data, filename, mapping).guesses]
     sample = []
-    for item in islice(parse_import(data, filename, mapping), max(0, rows)):
+    for item in islice(parse_import(data, filename, mapping, merge_on=merge_on), max(0, rows)):
         sample.append({
             "row": item.row,
             "profile": item.profile.model_dump(mode="json", exclude_defaults=True) if item.profile else None,

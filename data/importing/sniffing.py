@@ -10,9 +10,10 @@ values, scored per target field by shape:
 
 The plan is then corrected in two ways, and only where the values clearly disagree with the header:
 
-1. handle ⇄ name: when the column the header calls the handle mostly holds display names, and a column
-   called a name mostly holds handles, the two swap roles (the handle keeps the platform its header named);
-   a handle column holding display names with no handle-shaped column to swap with becomes the name.
+1. handle ⇄ name: when the column the header calls the handle is not clearly handle-shaped, and a column
+   called a name mostly holds handles (and the swap fits the values clearly better), the two swap roles (the
+   handle keeps the platform its header named); a handle column clearly holding display names with no
+   handle-shaped column to swap with becomes the name.
 2. a header guess that most sampled values contradict (an "email" column without addresses, a "country"
    column of categories) takes the field its values fit best, when one fits well and no other column
    already feeds it; an unrecognized column whose values are all emails or profile URLs feeds that field.
@@ -35,7 +36,7 @@ from data.taxonomy import country_code, niches_in
 SAMPLE = 200
 CONTRADICTED = 0.5  # a header guess whose values fit it less than this has lost
 CONVINCING = 0.8  # an alternative must fit at least this well to take over
-HEADER_WEIGHT = 0.4  # confidence = HEADER_WEIGHT * header agrees + (1 - HEADER_WEIGHT) * content fit
+HEADER_WEIGHT = 0.4  # header-chosen confidence = HEADER_WEIGHT + (1 - HEADER_WEIGHT) * content fit
 
 _HANDLE = re.compile(r"^[\w.\-]{1,100}$", re.UNICODE)
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[a-z]{2,}$", re.IGNORECASE)
@@ -51,6 +52,8 @@ def handle_fit(value: str) -> float:
     bare = text.removeprefix("@")
     if not _HANDLE.match(bare):
         return 0.0
+    if bare.replace(".", "").replace(",", "").isdigit():
+        return 0.0  # a number (rank, count), not an account name
     if text.startswith("@") or bare == bare.lower() or any(c in bare for c in "._") or any(c.isdigit() for c in bare):
         return 1.0
     return 0.5  # one capitalized word: a handle or a one-word stage name
@@ -163,13 +166,19 @@ def sniff(
     handles = [c for c in free if c.target and c.target.field == "handle" and scores[c.index]]
     names = [c for c in free if c.target and c.target.field == "name" and scores[c.index]]
     for h in handles:
-        if fit(h.index, "handle") >= CONTRADICTED or fit(h.index, "name") < CONVINCING:
+        if fit(h.index, "handle") >= CONVINCING:
             continue
         platform = h.target.platform if h.target else None
         partner = max((n for n in names if n.index not in moved), key=lambda n: fit(n.index, "handle"), default=None)
-        if partner is not None and fit(partner.index, "handle") >= CONVINCING:
+        swap = partner is not None and fit(partner.index, "handle") >= CONVINCING and (
+            fit(partner.index, "handle") + fit(h.index, "name")
+            >= fit(h.index, "handle") + fit(partner.index, "name") + 0.5
+        )
+        if partner is not None and swap:
             out[partner.index] = replace(partner, target=Target("handle", platform=platform))
             moved.add(partner.index)
+        elif fit(h.index, "name") < CONVINCING:
+            continue  # neither a partner to swap with nor values clearly display names: the header stays
         out[h.index] = replace(h, target=Target("name"))
         moved.add(h.index)
     for c in out:
@@ -202,7 +211,9 @@ def _guess(c: Column, header: Target | None, scores: dict[str, float], mapped: f
         return ColumnGuess(c.header, target, 1.0, "mapping", alternatives)
     if c.target is None:
         return ColumnGuess(c.header, None, 0.0, "none", alternatives)
-    agrees = 1.0 if header is not None and header.field == c.target.field else 0.0
     content = scores.get(c.target.field, 0.5) if scores else 0.5
+    if c.index in moved:  # the values overruled the header: as sure as they fit
+        return ColumnGuess(c.header, target, round(content, 2), "content", alternatives)
+    agrees = 1.0 if header is not None and header.field == c.target.field else 0.0
     confidence = round(HEADER_WEIGHT * agrees + (1 - HEADER_WEIGHT) * content, 2)
-    return ColumnGuess(c.header, target, confidence, "content" if c.index in moved else "header", alternatives)
+    return ColumnGuess(c.header, target, confidence, "header", alternatives)
