@@ -53,6 +53,8 @@ class RowData:
     female_pct: float | None
     ages: list[float | None]
     audience_countries: list[str]
+    gender: str | None = None  # the creator's own (not the audience's)
+    birth_year: int | None = None
 
 def load_rows(
     session: Session, org_id: str, ids: Sequence[str] | None = None, since: float | None = None
@@ -75,6 +77,8 @@ def load_rows(
         inf.c.country,
         inf.c.region,
         inf.c.city,
+        inf.c.gender,
+        inf.c.birth_year,
         *(type_coerce(inf.c[name], Text).label(name) for name in lists),
     ).where(*cond)
     fetched = session.execute(base).all()
@@ -99,6 +103,8 @@ def load_rows(
             female_pct=None,
             ages=[None] * len(AGE_BRACKETS),
             audience_countries=[],
+            gender=r.gender,
+            birth_year=r.birth_year,
         )
     if not rows:
         return []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated, Any
 
 from flask import Blueprint, request
@@ -136,6 +137,31 @@ def patch(influencer_id: str, body: InfluencerPatch) -> dict[str, Any]:
         raise
     sync_index(current_org_id(), [inf.id])
     return influencer_to_dict(inf)
+
+
+class SimilarQuery(BaseModel):
+    limit: Annotated[int, Field(ge=1, le=200)] = 20
+
+
+@bp.get("/<influencer_id>/similar")
+@require_role(*READ_ROLES)
+@validated(query=SimilarQuery)
+def similar(influencer_id: str, query: SimilarQuery) -> dict[str, Any]:
+    """Creators most like this one (content, niches, size, platforms, audience), with what they share."""
+    from agent.query.schema import ParsedQuery
+    from api.discovery.views import results_json
+    from retrieval.search import search
+    from retrieval.snapshot import SnapshotUnavailable
+
+    inf = load_influencer(influencer_id)
+    handle = inf.handle or (inf.platforms[0].handle if inf.platforms else None)
+    parsed = ParsedQuery(like_handles=[handle] if handle and re.fullmatch(r"[\w.\-]{1,100}", handle) else [])
+    try:
+        outcome = search(db_session(), current_org_id(), parsed, limit=query.limit, seeds=[inf.id])
+    except SnapshotUnavailable:
+        raise ApiError(503, "search is unavailable for a moment; retry shortly", code="unavailable") from None
+    return {"influencer_id": inf.id, "results": results_json(db_session(), current_org_id(), outcome),
+            "total_matches": outcome.total_matches}
 
 
 @bp.delete("/<influencer_id>")
