@@ -21,7 +21,7 @@ import numpy as np
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from agent.query.regions import cities_in_region, region_names
+from agent.query.regions import area_members, cities_in_region, region_names
 from agent.query.schema import ParsedQuery, QueryLocation
 from data.models import Influencer
 from retrieval.snapshot import OrgSnapshot
@@ -35,12 +35,15 @@ class Hints:
     seeds: list[str] = field(default_factory=list)  # influencer ids of `like_handles`
 
 
-def region_aliases(region: str) -> list[str]:
-    """Every name of a region: 'Tuscany' → ['tuscany', 'toscana']."""
+def region_aliases(region: str, members: bool = True) -> list[str]:
+    """Every name of a region: 'Tuscany' → ['tuscany', 'toscana']; an area adds its regions ('Midwest' → 'ohio', …)."""
     found = region_names().get(region.lower())
     if found is None:
         return [region.lower()]
-    return sorted({alias for alias, (name, _) in region_names().items() if name == found[0]})
+    names = {alias for alias, (name, _) in region_names().items() if name == found[0]}
+    if members:
+        names |= {member.lower() for member in area_members(region)}
+    return sorted(names)
 
 
 def region_only(loc: QueryLocation) -> bool:
@@ -54,7 +57,7 @@ def text_mentions(session: Session, org_id: str, query: ParsedQuery) -> dict[str
         if not region_only(loc) or loc.region is None:
             continue
         conds = []
-        for alias in region_aliases(loc.region):
+        for alias in region_aliases(loc.region, members=False):  # a bio saying "Ohio" is not read as "Midwest"
             pattern = f"%{alias}%"
             conds += [func.lower(Influencer.bio).like(pattern), func.lower(Influencer.region).like(pattern)]
         stmt = select(Influencer.id).where(Influencer.org_id == org_id, or_(*conds))
