@@ -1,4 +1,4 @@
-"""`python -m bench [all|search|launch|deal|replay|voice|multiworker]`: `make bench` runs `all` (search at 10k
+"""`python -m bench [all|search|launch|deal|replay|voice|multiworker|import]`: `make bench` runs `all` (search at 10k
 and 100k, launch, deal)."""
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     mw = sub.add_parser("multiworker", help="search while creating profiles on a real multi-worker server (issue 10)")
     mw.add_argument("--workers", type=int, default=3)
     mw.add_argument("--creates", type=int, default=48)
+    imp = sub.add_parser("import", help="import parsing of a messy CSV with and without content sniffing vs DictReader")
+    imp.add_argument("--count", type=int, default=100_000)
+    imp.add_argument("--reps", type=int, default=2)
     sub.add_parser("voice", help="custom-LLM time to first byte / last chunk over 200 turns vs an SSE echo")
     s = sub.add_parser("search", help="search latency, recall@10, build rate and memory vs a chroma-where baseline")
     s.add_argument("--sizes", default="10000,100000", help="comma-separated profile counts (default 10000,100000)")
@@ -45,6 +48,12 @@ def main(argv: list[str] | None = None) -> int:
         from bench.multiworker import run as multiworker_run
 
         return _report("multiworker", multiworker_run(workers=args.workers, creates=args.creates))
+    if args.command == "import":
+        from bench.import_bench import run as import_run
+
+        result = import_run(args.count, args.reps)
+        _report("import", result)
+        return 0 if result["meets_target"] else 1
     if args.command == "voice":
         from bench.voice_bench import main as voice_main
 
