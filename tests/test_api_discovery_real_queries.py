@@ -132,3 +132,18 @@ def test_similar_route(client, catalog, other_tenant):
     assert elsewhere.status_code == 404
     bad = client.get(f"/api/v1/influencers/{sarah}/similar?limit=0", headers=catalog.headers("marketer"))
     assert bad.status_code == 422 and "limit" in str(bad.json["error"]["fields"])
+
+
+def test_video_engagement_filters_by_the_stated_convention(client, tenant, database_url):
+    viral = {"name": "Jo Dance", "handle": "dancewithjo", "niches": ["music"],
+             "platforms": [{"platform": "tiktok", "handle": "dancewithjo", "followers": 94000,
+                            "engagement_rate": 1276.6, "avg_views": 3100000, "engagement_rate_by_views": 3.2}]}
+    steady = {"name": "Ty Steps", "handle": "tysteps", "niches": ["music"],
+              "platforms": [{"platform": "tiktok", "handle": "tysteps", "followers": 90000, "engagement_rate": 8.0}]}
+    with session_scope(database_url) as s:
+        for body in (viral, steady):
+            create_influencer(s, tenant.org_id, InfluencerIn.model_validate(body))
+    with session_scope(database_url) as s:
+        reindex_org(s, tenant.org_id)
+    result = _search(client, tenant, "music creators on TikTok with engagement above 5%")
+    assert _handles(result) == ["tysteps"]  # Jo's rate by views (3.2 %) is the stated one, not 1,277 % by followers
