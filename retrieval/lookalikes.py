@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from data.influencers import tier_for
 from data.models import Influencer, PlatformAccount
 from data.types import PLATFORMS
+from retrieval.ranking import similarities
 from retrieval.reasons import compact_number, platform_name
 from retrieval.snapshot import AGE_BRACKETS, OrgSnapshot
 
@@ -94,7 +95,7 @@ def likeness(snap: OrgSnapshot, seeds: Seeds, rows: np.ndarray) -> np.ndarray:
     """Likeness of each row to the seeds in [0, 1] (module docstring)."""
     parts: dict[str, np.ndarray] = {}
     if seeds.centroid is not None:
-        sims = snap.emb[rows] @ seeds.centroid
+        sims = similarities(snap, rows, seeds.centroid)  # the snapshot's own product (no gather of most rows)
         parts["content"] = np.where(snap.has_emb[rows], np.clip((sims - SIM_FLOOR) / SIM_SPAN, 0.0, 1.0), 0.0)
     if seeds.niches:
         shared = np.zeros(len(rows), dtype=np.float64)
