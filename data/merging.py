@@ -3,7 +3,9 @@
 How it decides, in order (the first that applies):
 
 1. **The same account**: a row naming a (platform, handle) the organization already has updates that
-   creator (`data.influencers.upsert_influencer`: what makes re-importing idempotent).
+   creator (`data.influencers.upsert_influencer`: what makes re-importing idempotent). When that creator also
+   has accounts on platforms the row does not name (a merged creator), the row updates its own accounts and
+   fills what is missing, as in a merge, so re-importing one platform's file never erases another's data.
 2. **An explicit merge column** (`merge_on`, the CLI's `--merge-on`): rows of one file with the same value
    in that column are one creator, whatever their handles.
 3. **The same handle on another platform**: `mrbeast` on YouTube joins the creator who has `mrbeast` on

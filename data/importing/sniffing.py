@@ -18,7 +18,8 @@ The plan is then corrected in two ways, and only where the values clearly disagr
    column of categories) takes the field its values fit best, when one fits well and no other column
    already feeds it; an unrecognized column whose values are all emails or profile URLs feeds that field.
 
-An explicit mapping always wins: mapped columns are neither scored nor moved. `sniff` reads at most
+An explicit mapping always wins: mapped columns are neither scored nor moved. CSV files only: a flat JSON object
+names its own keys, row by row. `sniff` reads at most
 `SAMPLE` rows, so its cost does not grow with the file (see `python -m bench import`).
 """
 
