@@ -1,5 +1,5 @@
-"""`python -m bench [all|search|launch|deal|replay|voice|multiworker|load]`: `make bench` runs `all` (search at 10k
-and 100k, launch, deal, and load when a PostgreSQL URL is set: BENCH_DATABASE_URL or TEST_DATABASE_URL)."""
+"""`python -m bench [all|search|launch|deal|replay|voice|multiworker|load|import]`: `make bench` runs `all` (search
+at 10k and 100k, launch, deal, and load when a PostgreSQL URL is set: BENCH_DATABASE_URL or TEST_DATABASE_URL)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     ld.add_argument("--seconds", type=float, default=30.0, help="measured seconds per level")
     ld.add_argument("--profiles", type=int, default=1000, help="generated profiles to search (MiniLM vectors, cached)")
     ld.add_argument("--database-url", default=None, help="default: BENCH_DATABASE_URL or TEST_DATABASE_URL")
+    imp = sub.add_parser("import", help="import parsing of a messy CSV with and without content sniffing vs DictReader")
+    imp.add_argument("--count", type=int, default=100_000)
+    imp.add_argument("--reps", type=int, default=2)
     sub.add_parser("voice", help="custom-LLM time to first byte / last chunk over 200 turns vs an SSE echo")
     s = sub.add_parser("search", help="search latency, recall@10, build rate and memory vs a chroma-where baseline")
     s.add_argument("--sizes", default="10000,100000", help="comma-separated profile counts (default 10000,100000)")
@@ -66,6 +69,12 @@ def main(argv: list[str] | None = None) -> int:
         from bench.multiworker import run as multiworker_run
 
         return _report("multiworker", multiworker_run(workers=args.workers, creates=args.creates))
+    if args.command == "import":
+        from bench.import_bench import run as import_run
+
+        result = import_run(args.count, args.reps)
+        _report("import", result)
+        return 0 if result["meets_target"] else 1
     if args.command == "voice":
         from bench.voice_bench import main as voice_main
 

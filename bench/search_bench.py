@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from agent.query.schema import AudienceConstraint, ParsedQuery, QueryLocation
 from bench.embed_cache import CACHE_DIR, embeddings_for
 from bench.load import bulk_insert, ensure_org
+from bench.lookalike_bench import time_lookalikes
 from data.generator import generate_profiles
 from data.models import Base
 from retrieval.embeddings import get_embedder
@@ -509,6 +510,7 @@ def run_size(
         result["recall"] = recall(snap, meta["ids"], vectors, truth, session, org_id, index, tops)
         log(f"  brute force + recall in {time.perf_counter() - t0:.1f} s")
         result["breakdown_ms"] = breakdown(snap, session, org_id, index)
+        result["lookalike_ms"] = time_lookalikes(session, org_id, snap, max(1, reps // 4))
         if build_subset:
             result["build"] = build_rate(session, org_id, build_subset, log)
     result["encode_rate_cache_fill"] = encode_rate

@@ -10,8 +10,18 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from data.engagement import VIDEO_PLATFORMS
 from data.types import Niche, Platform, UsdAmount
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -52,9 +62,16 @@ class PlatformAccount(_Strict):
     platform: Platform
     handle: ShortText
     followers: Annotated[int, Field(ge=0, le=10_000_000_000)]
-    engagement_rate: Percent | None = None
+    engagement_rate: EngagementPercent | None = None  # over 100 on video platforms only (see the validator)
     avg_views: Annotated[int, Field(ge=0)] | None = None
     engagement_rate_by_views: EngagementPercent | None = None
+
+    @field_validator("engagement_rate")
+    @classmethod
+    def _rate_by_followers(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if value is not None and value > 100 and info.data.get("platform") not in VIDEO_PLATFORMS:
+            raise ValueError("Input should be less than or equal to 100 (only video platforms reach beyond followers)")
+        return value
 
     @field_validator("handle")
     @classmethod

@@ -1,12 +1,13 @@
 """Hybrid ranking over a snapshot: hard constraints as numpy masks, then one score in [0, 1].
 
 Hard constraints (all must hold): niches, platforms, locations, follower range, minimum engagement,
-maximum post rate, languages, audience (gender, age, countries), brands to exclude or require, verified.
+post rate range, languages, audience (gender, age, countries), brands to exclude or require, verified, the
+creator's own gender and age (regions, people and price floors: `filters.py`).
 
 - Followers and engagement are those of the requested platforms when `platforms` is given (the best of
   them), otherwise the profile's total followers and average engagement.
 - A location matches on its most specific part: the city (plus the country when given), else the
-  region (plus country), else the country.
+  region (its names, its cities, or a bio naming it; plus country), else the country.
 - Unknown post rate: kept, ranked lower and labelled "rate unknown" (rates are often negotiated and
   missing from exports; dropping them would hide good creators). Unknown audience data fails an
   audience constraint: we cannot claim an audience we do not know.
@@ -25,6 +26,7 @@ from decimal import Decimal
 import numpy as np
 
 from agent.query.schema import ParsedQuery
+from retrieval.filters import Hints, location_mask, person_and_price
 from retrieval.snapshot import AGE_BRACKETS, PLATFORM_INDEX, OrgSnapshot, _norm
 
 AUDIENCE_GENDER_MIN = 50.0  # % of the audience of the requested gender ("mostly women")
@@ -59,24 +61,6 @@ def effective_metrics(snap: OrgSnapshot, q: ParsedQuery) -> tuple[np.ndarray, np
     return followers, engagement
 
 
-def _location_mask(snap: OrgSnapshot, q: ParsedQuery) -> np.ndarray:
-    n = snap.n
-    mask = np.zeros(n, dtype=bool)
-    for loc in q.locations:
-        m = np.ones(n, dtype=bool)
-        specific = ("city", loc.city) if loc.city else ("region", loc.region) if loc.region else None
-        if specific is not None:
-            code = snap.code_of(*specific)
-            m &= (getattr(snap, specific[0])[:n] == code) if code is not None else False
-        if loc.country:
-            code = snap.code_of("country", loc.country)
-            m &= (snap.country[:n] == code) if code is not None else False
-        if specific is None and not loc.country:
-            continue
-        mask |= m
-    return mask
-
-
 def age_share(
     snap: OrgSnapshot, age_min: int | None, age_max: int | None, rows: np.ndarray | None = None
 ) -> np.ndarray:
@@ -90,7 +74,7 @@ def age_share(
     return share
 
 
-def hard_filter(snap: OrgSnapshot, q: ParsedQuery) -> Candidates:
+def hard_filter(snap: OrgSnapshot, q: ParsedQuery, hints: Hints | None = None) -> Candidates:
     n = snap.n
     followers, engagement = effective_metrics(snap, q)
     mask = snap.alive[:n].copy()
@@ -99,7 +83,7 @@ def hard_filter(snap: OrgSnapshot, q: ParsedQuery) -> Candidates:
     if q.platforms:
         mask &= snap.tags["platforms"].any_of(q.platforms, n)
     if q.locations:
-        mask &= _location_mask(snap, q)
+        mask &= location_mask(snap, q, hints)
     if q.min_followers is not None:
         mask &= followers >= q.min_followers
     if q.max_followers is not None:
@@ -128,7 +112,11 @@ def hard_filter(snap: OrgSnapshot, q: ParsedQuery) -> Candidates:
         mask &= snap.tags["brands"].any_of([_norm(b) for b in q.worked_with_brands], n)
     if q.verified is not None:
         mask &= snap.verified[:n] == q.verified
-    return Candidates(rows=np.flatnonzero(mask), followers=followers, engagement=engagement)
+    if hints is not None and hints.seeds:
+        seeds = [snap.pos[i] for i in hints.seeds if i in snap.pos]
+        mask[[r for r in seeds if r < n]] = False  # lookalikes never return the seeds themselves
+    rows = person_and_price(snap, q, np.flatnonzero(mask))
+    return Candidates(rows=rows, followers=followers, engagement=engagement)
 
 
 def similarities(snap: OrgSnapshot, rows: np.ndarray, qvec: np.ndarray) -> np.ndarray:
@@ -180,7 +168,7 @@ def signals(snap: OrgSnapshot, q: ParsedQuery, cand: Candidates, sims: np.ndarra
 def combine(snap: OrgSnapshot, q: ParsedQuery, rows: np.ndarray, parts: dict[str, np.ndarray]) -> np.ndarray:
     total = sum(WEIGHTS[k] for k in parts)
     score = sum(WEIGHTS[k] * v for k, v in parts.items()) / total
-    if q.max_rate_usd is not None:
+    if q.max_rate_usd is not None or q.min_rate_usd is not None:
         score = np.where(snap.rate_cents[rows] < 0, score * UNKNOWN_RATE_FACTOR, score)
     return np.clip(np.asarray(score, dtype=np.float64), 0.0, 1.0)
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from data.engagement import stated_rate
 from data.models import AudienceProfile, Influencer, InfluencerRate, PlatformAccount
 
 AGE_BRACKETS: tuple[tuple[str, int, int], ...] = (
@@ -53,6 +54,8 @@ class RowData:
     female_pct: float | None
     ages: list[float | None]
     audience_countries: list[str]
+    gender: str | None = None  # the creator's own (not the audience's)
+    birth_year: int | None = None
 
 def load_rows(
     session: Session, org_id: str, ids: Sequence[str] | None = None, since: float | None = None
@@ -75,6 +78,8 @@ def load_rows(
         inf.c.country,
         inf.c.region,
         inf.c.city,
+        inf.c.gender,
+        inf.c.birth_year,
         *(type_coerce(inf.c[name], Text).label(name) for name in lists),
     ).where(*cond)
     fetched = session.execute(base).all()
@@ -99,19 +104,23 @@ def load_rows(
             female_pct=None,
             ages=[None] * len(AGE_BRACKETS),
             audience_countries=[],
+            gender=r.gender,
+            birth_year=r.birth_year,
         )
     if not rows:
         return []
     sub = select(inf.c.id).where(*cond).scalar_subquery()
     pa = PlatformAccount.__table__
-    accounts = select(pa.c.influencer_id, pa.c.platform, pa.c.followers, pa.c.engagement_rate)
+    accounts = select(pa.c.influencer_id, pa.c.platform, pa.c.followers, pa.c.engagement_rate,
+                      pa.c.engagement_rate_by_views)
     for r in session.execute(accounts.where(pa.c.influencer_id.in_(sub))):
         data = rows.get(r.influencer_id)
         if data is not None:
             followers, _ = data.platforms.get(r.platform, (0, None))
             # Two accounts on one platform: the bigger one speaks for the platform.
-            if r.followers >= followers:
-                data.platforms[r.platform] = (int(r.followers), r.engagement_rate)
+            if r.followers >= followers:  # its rate by the platform's convention (by views on video platforms)
+                rate = stated_rate(r.platform, r.engagement_rate, r.engagement_rate_by_views)
+                data.platforms[r.platform] = (int(r.followers), rate)
     rt = InfluencerRate.__table__
     for r in session.execute(
         select(rt.c.influencer_id, rt.c.amount_usd).where(rt.c.deliverable == "post", rt.c.influencer_id.in_(sub))

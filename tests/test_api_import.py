@@ -117,3 +117,28 @@ def test_cli_import_prints_a_summary_and_the_bad_rows(tenant, database_url, monk
     with session_scope(database_url) as s:
         assert s.scalar(select(Organization).where(Organization.name == tenant.name)) is not None
     assert _count(database_url, tenant.org_id) == GOOD_ROWS
+
+
+def test_cli_dry_run_shows_the_mapping_and_rows_and_stores_nothing(database_url, tenant):
+    from api.cli import cli
+
+    env = {"DATABASE_URL": database_url}
+    path = str(FIXTURES / "creators_instagram.csv")
+    result = CliRunner().invoke(cli, ["import-influencers", path, "--org", tenant.name, "--dry-run"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "dry run" in result.output and "6 rows" in result.output
+    assert "-> handle:instagram" in result.output and "content" in result.output
+    assert '"name": "이지금 IU"' in result.output
+    assert _count(database_url, tenant.org_id) == 0
+    bad = CliRunner().invoke(cli, ["import-influencers", path, "--dry-run", "--merge-on", "nope"], env=env)
+    assert bad.exit_code == 1 and "merge_on names no column" in bad.output
+
+
+def test_cli_reports_merges_across_platform_files(database_url, tenant):
+    from api.cli import cli
+
+    env = {"DATABASE_URL": database_url}
+    for name in ("creators_instagram.csv", "creators_youtube.csv"):
+        result = CliRunner().invoke(cli, ["import-influencers", str(FIXTURES / name), "--org", tenant.name], env=env)
+        assert result.exit_code == 0, result.output
+    assert "merged into MrBeast (instagram, youtube) by handle" in result.output

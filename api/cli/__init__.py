@@ -135,7 +135,10 @@ def reindex(org_name: str | None) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--org", "org_name", default=DEMO_ORG, show_default=True)
 @click.option("--map", "maps", multiple=True, metavar='"Source Col=field"', help="map a column to a field")
-def import_influencers(file: Path, org_name: str, maps: tuple[str, ...]) -> None:
+@click.option("--merge-on", "merge_on", default=None, metavar="COLUMN",
+              help="rows with the same value in this column are one creator (several platform accounts)")
+@click.option("--dry-run", is_flag=True, help="show the column mapping and the first rows as stored; store nothing")
+def import_influencers(file: Path, org_name: str, maps: tuple[str, ...], merge_on: str | None, dry_run: bool) -> None:
     from tqdm import tqdm
 
     from api import jobs
@@ -148,10 +151,16 @@ def import_influencers(file: Path, org_name: str, maps: tuple[str, ...]) -> None
         if not sep or not source.strip():
             raise click.BadParameter(f"{item!r}: use \"Source Col=field\"", param_hint="--map")
         mapping[source.strip()] = target.strip()
+    if dry_run:
+        from api.cli.preview import show_preview
+
+        sys.exit(show_preview(file, mapping or None, merge_on))
     jobs.use_in_process()
     with session_scope(_db_url()) as s:
         org = _org(s, org_name)
         job = create_import_job(s, org.id, file.name, file.read_bytes(), mapping or None)
+        if merge_on:
+            job.params = {**job.params, "merge_on": merge_on}
         job_id = job.id
     bar = tqdm(desc=f"importing {file.name}", unit="row")
 
@@ -164,6 +173,9 @@ def import_influencers(file: Path, org_name: str, maps: tuple[str, ...]) -> None
     bar.close()
     jobs.wait_idle(timeout=600)
     click.echo(f"{job.status}: {job.processed} rows, {job.created} created, {job.updated} updated, {job.failed} failed")
+    for merge in (job.result or {}).get("merges", [])[:50]:
+        click.echo(f"  row {merge['row']}: merged into {merge['name']} ({', '.join(merge['platforms'])}) "
+                   f"by {merge['by'].replace('_', ' ')}")
     for err in job.errors[:50]:
         click.echo(f"  row {err['row']}: {err['message']}", err=True)
     if len(job.errors) > 50:

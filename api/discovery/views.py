@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from flask import Blueprint
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from agent.llm import get_provider
 from agent.query.schema import ParsedQuery
@@ -18,7 +19,7 @@ from api.http.validation import validated
 from data.influencers import eager_options
 from data.models import Influencer, SearchSession
 from data.serialize import influencer_to_dict
-from retrieval.search import search
+from retrieval.search import SearchOutcome, search
 from retrieval.snapshot import SnapshotUnavailable
 
 bp = Blueprint("search", __name__, url_prefix="/api/v1/search")
@@ -43,6 +44,15 @@ def parsed_json(parsed: ParsedQuery) -> dict[str, Any]:
     return parsed.model_dump(mode="json")
 
 
+def results_json(session: Session, org_id: str, outcome: SearchOutcome) -> list[dict[str, Any]]:
+    """Search hits as `{"influencer", "score", "reasons"}`, in rank order."""
+    ids = [hit.influencer_id for hit in outcome.results]
+    rows = {inf.id: inf for inf in session.scalars(
+        select(Influencer).where(Influencer.org_id == org_id, Influencer.id.in_(ids)).options(*eager_options()))}
+    return [{"influencer": influencer_to_dict(rows[hit.influencer_id]), "score": hit.score, "reasons": hit.reasons}
+            for hit in outcome.results if hit.influencer_id in rows]
+
+
 def run_search(org_id: str, text: str, session_id: str | None, limit: int) -> dict[str, Any]:
     """Parse (or refine the session's previous query), rank, and remember the query in the session."""
     session = db_session()
@@ -60,11 +70,7 @@ def run_search(org_id: str, text: str, session_id: str | None, limit: int) -> di
     except SnapshotUnavailable:
         # Only before the first snapshot exists: afterwards a store problem serves the last one (logged).
         raise ApiError(503, "search is unavailable for a moment; retry shortly", code="unavailable") from None
-    ids = [hit.influencer_id for hit in outcome.results]
-    rows = {inf.id: inf for inf in session.scalars(
-        select(Influencer).where(Influencer.org_id == org_id, Influencer.id.in_(ids)).options(*eager_options()))}
-    results = [{"influencer": influencer_to_dict(rows[hit.influencer_id]), "score": hit.score, "reasons": hit.reasons}
-               for hit in outcome.results if hit.influencer_id in rows]
+    results = results_json(session, org_id, outcome)
     if search_session is None:
         search_session = SearchSession(org_id=org_id)
         session.add(search_session)

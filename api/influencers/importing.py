@@ -17,9 +17,10 @@ log = logging.getLogger(__name__)
 
 
 def run_import(job_id: str, progress: Callable[[Job], None] | None = None, batch: int = 200) -> Job:
-    """Import the job's file: every row is created, updated or reported; safe to run again from the start."""
+    """Import the job's file: every row is created, updated, merged into the same creator (data/merging.py) or
+    reported; safe to run again from the start. `job.result["merges"]` lists the rows merged and why."""
     from data.importer import ImportFormatError, count_rows, parse_import
-    from data.influencers import upsert_influencer
+    from data.merging import store_row
 
     with session() as s:
         job = s.get(Job, job_id)
@@ -36,8 +37,11 @@ def run_import(job_id: str, progress: Callable[[Job], None] | None = None, batch
         s.commit()
         touched: list[str] = []
         errors: list[dict[str, Any]] = []
+        merges: list[dict[str, Any]] = []
+        by_key: dict[str, str] = {}  # merge_on value -> the creator its first row became
         try:
-            rows = parse_import(payload.content, payload.filename, job.params.get("mapping"))
+            rows = parse_import(payload.content, payload.filename, job.params.get("mapping"),
+                                merge_on=job.params.get("merge_on"))
             for item in rows:
                 job.processed += 1
                 if item.profile is None:
@@ -46,7 +50,15 @@ def run_import(job_id: str, progress: Callable[[Job], None] | None = None, batch
                 else:
                     try:
                         with s.begin_nested():
-                            inf, created = upsert_influencer(s, job.org_id, item.profile)
+                            key = by_key.get(item.merge_key) if item.merge_key else None
+                            outcome = store_row(s, job.org_id, item.profile, key)
+                        inf, created = outcome.influencer, outcome.created
+                        if item.merge_key:
+                            by_key.setdefault(item.merge_key, inf.id)
+                        if outcome.merged_by:
+                            merges.append({"row": item.row, "influencer_id": inf.id, "name": inf.name,
+                                           "by": outcome.merged_by,
+                                           "platforms": sorted({p.platform for p in inf.platforms})})
                         touched.append(inf.id)
                         job.created += int(created)
                         job.updated += int(not created)
@@ -60,7 +72,7 @@ def run_import(job_id: str, progress: Callable[[Job], None] | None = None, batch
             return _fail(s, job, str(exc))
         job.errors = errors
         job.status, job.progress, job.finished_at = "done", 1.0, utcnow()
-        job.result = {"influencer_ids": len(set(touched))}
+        job.result = {"influencer_ids": len(set(touched)), "merged": len(merges), "merges": merges[:200]}
         s.commit()
         if progress:
             progress(job)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated, Any
 
 from flask import Blueprint, request
@@ -16,6 +17,7 @@ from api.http.auth import current_org_id, require_role
 from api.http.errors import ApiError, not_found
 from api.http.extensions import db_session
 from api.http.idempotency import idempotent
+from api.http.openapi import answers
 from api.http.pagination import PageQuery, page_response, paginate
 from api.http.validation import validated
 from api.influencers.importing import dispatch_import
@@ -137,6 +139,31 @@ def patch(influencer_id: str, body: InfluencerPatch) -> dict[str, Any]:
     return influencer_to_dict(inf)
 
 
+class SimilarQuery(BaseModel):
+    limit: Annotated[int, Field(ge=1, le=200)] = 20
+
+
+@bp.get("/<influencer_id>/similar")
+@require_role(*READ_ROLES)
+@validated(query=SimilarQuery)
+def similar(influencer_id: str, query: SimilarQuery) -> dict[str, Any]:
+    """Creators most like this one (content, niches, size, platforms, audience), with what they share."""
+    from agent.query.schema import ParsedQuery
+    from api.discovery.views import results_json
+    from retrieval.search import search
+    from retrieval.snapshot import SnapshotUnavailable
+
+    inf = load_influencer(influencer_id)
+    handle = inf.handle or (inf.platforms[0].handle if inf.platforms else None)
+    parsed = ParsedQuery(like_handles=[handle] if handle and re.fullmatch(r"[\w.\-]{1,100}", handle) else [])
+    try:
+        outcome = search(db_session(), current_org_id(), parsed, limit=query.limit, seeds=[inf.id])
+    except SnapshotUnavailable:
+        raise ApiError(503, "search is unavailable for a moment; retry shortly", code="unavailable") from None
+    return {"influencer_id": inf.id, "results": results_json(db_session(), current_org_id(), outcome),
+            "total_matches": outcome.total_matches}
+
+
 @bp.delete("/<influencer_id>")
 @require_role(*WRITE_ROLES)
 def delete(influencer_id: str) -> tuple[str, int]:
@@ -149,11 +176,8 @@ def delete(influencer_id: str) -> tuple[str, int]:
     return "", 204
 
 
-@bp.post("/import")
-@require_role(*WRITE_ROLES)
-@idempotent
-@validated(response=JobAccepted, status=202)
-def import_file() -> tuple[dict[str, Any], int]:
+def _upload() -> tuple[str, bytes, dict[str, str] | None, str | None]:
+    """The multipart import form: `file`, optional `mapping` JSON and optional `merge_on` column name."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ApiError(422, "attach the file as multipart field 'file'", code="validation_error",
@@ -170,10 +194,64 @@ def import_file() -> tuple[dict[str, Any], int]:
                                                     for k, v in mapping.items()):
             raise ApiError(422, "mapping must be a JSON object of column → field", code="validation_error",
                            fields={"mapping": 'expected {"Source column": "field"}'})
-    content = upload.read()
+    merge_on = (request.form.get("merge_on") or "").strip() or None
+    if merge_on is not None and len(merge_on) > 200:
+        raise ApiError(422, "merge_on is a column name", code="validation_error", fields={"merge_on": "too long"})
+    return upload.filename, upload.read(), mapping, merge_on
+
+
+@bp.post("/import")
+@require_role(*WRITE_ROLES)
+@idempotent
+@validated(response=JobAccepted, status=202)
+def import_file() -> tuple[dict[str, Any], int]:
+    """Import creators from a CSV or JSONL file (multipart `file`, optional `mapping`, `merge_on`) as a job."""
+    filename, content, mapping, merge_on = _upload()
     session = db_session()
-    job = create_import_job(session, current_org_id(), upload.filename, content, mapping)
-    audit(session, "import", "job", job.id, {"filename": upload.filename, "bytes": len(content)})
+    job = create_import_job(session, current_org_id(), filename, content, mapping)
+    if merge_on:
+        job.params = {**job.params, "merge_on": merge_on}
+    audit(session, "import", "job", job.id, {"filename": filename, "bytes": len(content)})
     session.commit()
     dispatch_import(job.id)
     return {"job_id": job.id}, 202
+
+
+class ColumnChoice(BaseModel):
+    header: str
+    target: str | None
+    confidence: float
+    source: str
+    alternatives: list[dict[str, Any]]
+
+
+class PreviewRow(BaseModel):
+    row: int
+    profile: dict[str, Any] | None
+    error: str | None
+    warnings: list[str]
+
+
+class ImportPreview(BaseModel):
+    columns: list[ColumnChoice]
+    rows: list[PreviewRow]
+    total_rows: int
+
+
+class PreviewQuery(BaseModel):
+    rows: Annotated[int, Field(ge=1, le=50, description="how many rows to show as they would be stored")] = 10
+
+
+@bp.post("/import/preview")
+@require_role(*WRITE_ROLES)
+@answers({200: "the mapping chosen per column (confidence, alternatives, how it was chosen) and the first rows"})
+@validated(query=PreviewQuery, response=ImportPreview)
+def import_preview(query: PreviewQuery) -> dict[str, Any]:
+    """How an import file would be read: the column mapping with confidences and its first rows; nothing stored."""
+    from data.importer import ImportFormatError, preview
+
+    filename, content, mapping, merge_on = _upload()
+    try:
+        return preview(content, filename, mapping, rows=query.rows, merge_on=merge_on)
+    except ImportFormatError as exc:
+        raise ApiError(422, str(exc), code="validation_error", fields={"file": str(exc)}) from None

@@ -4,8 +4,9 @@ Pure parsing, no database. `parse_import` checks the file (raising `ImportFormat
 whole file is unusable) and returns an iterator of `ImportRow`, one per non-empty data row, in file order.
 
 Modules, one job each: `reading` (bytes → records: encoding, BOM, delimiter, title lines before the header,
-JSON Lines), `headers` (header → mapping target, the column plan), `targets` (the mapping-target syntax),
-`values` (count/percent/money/handle parsers), `rows` (one row's cells → InfluencerIn or an error) and
+JSON Lines), `headers` (header → mapping target, the column plan), `sniffing` (the plan checked against the
+values), `targets` (the mapping-target syntax), `values` (count/percent/money/handle parsers), `engagement`
+(an account's rate cells), `rows` (one row's cells → InfluencerIn or an error), `jsonrows` (JSON objects) and
 `parse` (the entry points below). `data.importer` re-exports this package for older imports.
 
 Files
@@ -20,6 +21,11 @@ Files
 - Row numbers: CSV rows count records after the header from 1 as a spreadsheet shows them (a quoted cell
   spanning lines is one row); JSONL rows are line numbers (JSON array: element number). Fully empty
   rows/lines produce no ImportRow but keep their number; `count_rows` counts the non-empty ones.
+
+Header guesses are then checked against the values (`sniffing`): a `name` column of handles and an
+`instagram name` column of display names swap roles; an explicit mapping always wins. `preview` shows the
+chosen plan with a confidence per column and the first rows as they would be stored. `merge_on` names a column
+whose equal values mark rows of one creator (the import job merges them, `data/merging.py`).
 
 Columns are recognized case-, space- and punctuation-insensitively by synonym and keyword ("Influencer
 name", "Instagram name" (a platform name + "name" is that platform's handle), "channel_name", "Username",
@@ -46,7 +52,8 @@ Values
   percentages containing 0.8 keeps 0.8 %; in JSON per value. A value with a magnitude suffix ("3.2M") in an
   engagement column is an interaction count.
 - Interactions per post (avg likes/engagement counts) without a rate give rate = interactions / followers
-  × 100, rounded to 2 decimals; a result over 100 % makes the row an error.
+  × 100, rounded to 2 decimals; over 100 % is an error, except on video platforms (TikTok, YouTube, Snapchat)
+  where it is kept with a note on the row. With average views the rate by views is kept too (`engagement.py`).
 - Platform: the `platform` column ("IG", "insta", "YT", "Tiktok", "X", …), else the site of a profile
   URL in the row, else the file default: the first platform a column names ("Instagram name",
   "YouTube subscribers", mapping `followers:tiktok`), else youtube when a header says subscribers/channel,
@@ -69,7 +76,7 @@ than or equal to 0 (got -5000)'. Warnings never stop a row.
 """
 
 from data.importing.headers import Column, recognize_header
-from data.importing.parse import column_plan, count_rows, parse_import
+from data.importing.parse import column_plan, count_rows, parse_import, preview
 from data.importing.rows import ImportRow
 from data.importing.targets import (
     ACCOUNT_FIELDS,
@@ -114,6 +121,7 @@ __all__ = [
     "parse_number",
     "parse_percent",
     "parse_target",
+    "preview",
     "recognize_header",
     "slugify_name",
     "split_list",

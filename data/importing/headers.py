@@ -133,6 +133,7 @@ class Column:
     header: str
     label: str  # header as shown in messages ("Category (column 5)" when the header repeats)
     target: Target | None
+    mapped: bool = False  # the target comes from an explicit mapping (never moved by content sniffing)
 
 
 def plan_columns(headers: list[str], mapping: dict[str, str] | None, *, strict_mapping: bool) -> list[Column]:
@@ -154,7 +155,7 @@ def plan_columns(headers: list[str], mapping: dict[str, str] | None, *, strict_m
         if target is not None and target.field == "ignore":
             target = None
         label = f"{h} (column {i + 1})" if counts.get(h.lower(), 0) > 1 else (h or f"column {i + 1}")
-        columns.append(Column(i, h, label, target))
+        columns.append(Column(i, h, label, target, mapped=mapped is not None))
     return columns
 
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from data.importing.headers import Column, default_platform, plan_columns, usable
+from data.importing.sniffing import ColumnGuess, sniff
 from data.importing.targets import ImportFormatError
 from data.importing.values import CellError, is_empty, parse_number
 
@@ -89,12 +90,15 @@ class CsvTable:
     default_platform: str
     fraction_columns: frozenset[str]
     followers_column: str
+    guesses: list[ColumnGuess]
 
 
 _HEADER_SCAN = 10
 
 
-def open_csv(data: bytes, filename: str, mapping: dict[str, str] | None, *, need_columns: bool = True) -> CsvTable:
+def open_csv(
+    data: bytes, filename: str, mapping: dict[str, str] | None, *, need_columns: bool = True, sniffing: bool = True
+) -> CsvTable:
     text = decode(data)
     first_line, _, rest = text.partition("\n")
     sep = re.fullmatch(r"\s*sep=(.)\s*", first_line)
@@ -125,9 +129,12 @@ def open_csv(data: bytes, filename: str, mapping: dict[str, str] | None, *, need
             '{"Your column": "followers"}'
         )
     columns = plan_columns(header, mapping, strict_mapping=True)
+    guesses: list[ColumnGuess] = []
+    if sniffing:
+        columns, guesses = sniff(columns, body, frozenset(c.index for c in columns if c.mapped))
     fraction_columns = _fraction_columns(body, columns)
     followers = next((c.label for c in columns if c.target and c.target.field == "followers"), "followers")
-    return CsvTable(columns, iter(body), default_platform(columns), fraction_columns, followers)
+    return CsvTable(columns, iter(body), default_platform(columns), fraction_columns, followers, guesses)
 
 
 def _fraction_columns(body: list[list[str]], columns: list[Column]) -> frozenset[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -12,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from data.fx import known_currencies, to_usd
-from data.importing.headers import default_platform, plan_columns
+from data.importing.engagement import account_engagement
 from data.importing.targets import ACCOUNT_FIELDS, LIST_FIELDS, RATE_FIELDS, Target
 from data.importing.values import (
     CellError,
@@ -24,8 +23,6 @@ from data.importing.values import (
     parse_count,
     parse_gender,
     parse_money,
-    parse_number,
-    parse_percent,
     slugify_name,
     split_list,
 )
@@ -42,6 +39,7 @@ class ImportRow:
     profile: InfluencerIn | None
     error: str | None
     warnings: tuple[str, ...] = ()
+    merge_key: str | None = None  # the row's value in the `merge_on` column: rows sharing it are one creator
 
 
 _LANGUAGE_SPLIT = re.compile(r"\s*(?:[,;|/]|\band\b)\s*")
@@ -121,46 +119,6 @@ class RowBuilder:
                     return platform
         return self.default_platform
 
-    def _engagement(self, acc: _Account, followers: int) -> tuple[float, tuple[str, str]] | None:
-        """(engagement rate %, its (target, column)) from the rate column or derived from interactions."""
-        rate = acc.values.get("engagement_rate")
-        interactions = acc.values.get("avg_interactions")
-        if rate:
-            column, raw = rate
-            text = raw.strip()
-            try:
-                _, suffixed = parse_number(text.removesuffix("%"), kind="percent")
-                if not suffixed or text.endswith("%"):
-                    fraction_ok = self.fraction_columns is None or column in self.fraction_columns
-                    return parse_percent(text, fraction_ok=fraction_ok), ("engagement_rate", column)
-            except CellError as exc:
-                self.fail("engagement_rate", column, str(exc))
-                return None
-            interactions = rate  # "3.2M" in an engagement column: a count of interactions
-        if not interactions:
-            return None
-        column, raw = interactions
-        try:
-            count = parse_count(raw)
-        except CellError as exc:
-            self.fail("avg_interactions", column, str(exc))
-            return None
-        if count < 0:
-            self.fail("avg_interactions", column, f"interactions cannot be negative (got {raw.strip()})")
-            return None
-        if followers < 0:
-            return None  # the schema reports the negative followers
-        if followers == 0:
-            if count:
-                self.fail("avg_interactions", column, f"{raw.strip()} interactions per post with 0 followers")
-            return None
-        value = round(count / followers * 100, 2)
-        if value > 100:
-            self.fail("avg_interactions", column, f"{raw.strip()} interactions per post for {followers:,} followers "
-                                                  f"is a {value:,.0f}% engagement rate (over 100%)")
-            return None
-        return value, ("avg_interactions", column)
-
     def _account(self, platform: str, acc: _Account, fallback_handle: str | None, index: int) -> dict[str, Any] | None:
         out: dict[str, Any] = {"platform": platform}
         handle = None
@@ -184,9 +142,6 @@ class RowBuilder:
         if handle is None:
             return out
         out["handle"] = handle
-        engagement = self._engagement(acc, out["followers"])
-        if engagement is not None:
-            out["engagement_rate"], self.sources[("platforms", index, "engagement_rate")] = engagement
         if "avg_views" in acc.values:
             column, raw = acc.values["avg_views"]
             self.sources[("platforms", index, "avg_views")] = ("avg_views", column)
@@ -194,6 +149,13 @@ class RowBuilder:
                 out["avg_views"] = parse_count(raw)
             except CellError as exc:
                 self.fail("avg_views", column, str(exc))
+        found = account_engagement(platform, acc.values, out["followers"], out.get("avg_views"), self.fraction_columns)
+        self.errors.extend(found.errors)
+        self.warnings.extend(found.notes)
+        if found.rate is not None:
+            out["engagement_rate"], self.sources[("platforms", index, "engagement_rate")] = found.rate
+        if found.by_views is not None:
+            out["engagement_rate_by_views"] = found.by_views
         return out
 
     def _accounts(self, name: str | None) -> tuple[list[dict[str, Any]], str | None]:
@@ -424,47 +386,3 @@ def finish_row(row: int, builder: RowBuilder) -> ImportRow:
     except ValidationError as exc:
         return ImportRow(row, None, explain(exc, builder.sources), tuple(builder.warnings))
     return ImportRow(row, profile, None, tuple(builder.warnings))
-
-
-# --- JSON objects (JSONL / JSON array elements) ---------------------------------------------------------
-
-
-def _flatten(obj: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    for key, value in obj.items():
-        name = f"{prefix} {key}".strip()
-        if isinstance(value, dict):
-            yield from _flatten(value, name)
-        else:
-            yield name, value
-
-
-def _as_text(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [t for v in value for t in _as_text(v)]
-    if isinstance(value, bool):
-        return ["yes" if value else "no"]
-    if isinstance(value, float):
-        return [repr(value)]
-    return [str(value)]
-
-
-def json_object_row(number: int, obj: Any, mapping: dict[str, str] | None) -> ImportRow:
-    if not isinstance(obj, dict):
-        return ImportRow(number, None, f"expected a JSON object, got {type(obj).__name__}")
-    if isinstance(obj.get("platforms"), list):
-        try:
-            return ImportRow(number, InfluencerIn.model_validate(obj), None)
-        except ValidationError as exc:
-            return ImportRow(number, None, explain(exc, {}))
-    pairs = list(_flatten(obj))
-    columns = plan_columns([k for k, _ in pairs], mapping, strict_mapping=False)
-    followers = next((c.label for c in columns if c.target and c.target.field == "followers"), "")
-    builder = RowBuilder(default_platform(columns), None, followers)
-    for col, (_, value) in zip(columns, pairs, strict=True):
-        if col.target is not None:
-            for text in _as_text(value):
-                builder.add(col.target, col.label, text)
-    return finish_row(number, builder)
-
