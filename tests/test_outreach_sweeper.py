@@ -184,8 +184,9 @@ def test_without_a_broker_the_serving_process_sweeps_on_a_thread(outreach_db, mo
     monkeypatch.setattr(sweeper, "sweep_launches", counted)
     sweeper.sweep_forever(app, stop, every_s=0.01)
     assert len(calls) == 2
+    before = [t for t in threading.enumerate() if t.name == "launch-sweep"]
     sweeper.start_in_process_sweep(app)  # a testing app never starts the thread
-    assert not sweeper._sweeping.is_set()
+    assert [t for t in threading.enumerate() if t.name == "launch-sweep"] == before
 
 
 def test_a_launch_run_again_dispatches_only_its_waiting_members(outreach_db, tenant, queued):
