@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from api import jobs
 from api.outreach import sweeper
-from api.outreach.launch import deliver_task, launch_task
+from api.outreach.launch import deliver_task, launch_task, run_launch
 from api.outreach.sweeper import stall_grace, sweep_launches
 from data.db import session_scope
 from data.models import Campaign, CampaignMember, Job, utcnow
@@ -119,6 +119,8 @@ def test_a_launch_job_never_started_is_launched_again_after_the_grace(outreach_d
     assert _sweep(tenant, T0 + timedelta(seconds=10))["launches"] == 0
     assert _sweep(tenant, T0 + timedelta(seconds=31))["relaunched"] == 1
     assert queued == [(launch_task.name, (job_id,))]
+    assert _sweep(tenant, T0 + timedelta(seconds=50))["relaunched"] == 0  # it may be behind other work
+    assert _sweep(tenant, T0 + timedelta(seconds=62))["relaunched"] == 1
 
 
 def test_a_running_launch_with_nobody_waiting_is_marked_done(outreach_db, tenant, short_grace, queued):
@@ -182,5 +184,12 @@ def test_without_a_broker_the_serving_process_sweeps_on_a_thread(outreach_db, mo
     monkeypatch.setattr(sweeper, "sweep_launches", counted)
     sweeper.sweep_forever(app, stop, every_s=0.01)
     assert len(calls) == 2
+    before = [t for t in threading.enumerate() if t.name == "launch-sweep"]
     sweeper.start_in_process_sweep(app)  # a testing app never starts the thread
-    assert not sweeper._sweeping.is_set()
+    assert [t for t in threading.enumerate() if t.name == "launch-sweep"] == before
+
+
+def test_a_launch_run_again_dispatches_only_its_waiting_members(outreach_db, tenant, queued):
+    job_id, ids = _launch_rows(outreach_db, tenant.org_id, ["sent", "queued", "negotiating", "queued"])
+    run_launch(job_id)
+    assert sorted(queued) == sorted([(deliver_task.name, (job_id, ids[1])), (deliver_task.name, (job_id, ids[3]))])

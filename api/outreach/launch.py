@@ -73,8 +73,13 @@ def run_launch(job_id: str) -> None:
         job.status, job.total = JobStatus.RUNNING, len(ids)
         job.started_at = job.started_at or utcnow()
         s.commit()
+        # A launch run again (a redelivered task, a sweep) dispatches only the members still waiting.
+        waiting = set(s.scalars(select(CampaignMember.influencer_id).where(
+            CampaignMember.campaign_id == campaign.id, CampaignMember.influencer_id.in_(ids),
+            CampaignMember.status.in_((MemberStatus.QUEUED, MemberStatus.ADDED)))))
     for influencer_id in ids:
-        jobs.enqueue(deliver_task, job_id, influencer_id)
+        if influencer_id in waiting:
+            jobs.enqueue(deliver_task, job_id, influencer_id)
     refresh_job(job_id)
 
 

@@ -11,7 +11,8 @@ a worker still holding a claim keeps its launch "moving"). Of a stalled launch i
 still `queued`, except one whose last delivery failed temporarily less than the longest retry backoff ago
 (Celery holds that retry, with its countdown). A duplicate of a task that was not lost after all is harmless:
 delivery is keyed and the send claim (api.outreach.sending) lets one worker send. A launch job still `queued`
-after the grace (its fan-out task was lost) gets `outreach.launch` again. Each pass is a handful of queries
+after the grace (its fan-out task was lost) gets `outreach.launch` again, at most once per grace; a launch
+run again dispatches only its waiting members (api.outreach.launch.run_launch). Each pass is a handful of queries
 per unfinished launch.
 """
 
@@ -69,8 +70,9 @@ def sweep_launches(now: datetime | None = None, *, org_id: str | None = None) ->
     for job_id, status in open_jobs:
         counts["launches"] += 1
         if status == JobStatus.QUEUED:
-            jobs.enqueue(launch_task, job_id)
-            counts["relaunched"] += 1
+            if _relaunch_due(job_id, moment, grace):
+                jobs.enqueue(launch_task, job_id)
+                counts["relaunched"] += 1
             continue
         try:
             lost = _lost_members(job_id, moment, grace)
@@ -84,6 +86,22 @@ def sweep_launches(now: datetime | None = None, *, org_id: str | None = None) ->
         for influencer_id in lost:
             jobs.enqueue(deliver_task, job_id, influencer_id)
     return counts
+
+
+def _relaunch_due(job_id: str, moment: datetime, grace: timedelta) -> bool:
+    """Whether a launch job that never started should get its fan-out task again: not if a sweep queued one
+    less than a grace ago (it may be waiting behind other work); the time is kept in the job's `result`."""
+    with jobs.session() as s:
+        job = s.scalar(select(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+                       .with_for_update(skip_locked=True))
+        if job is None:
+            return False
+        last = (job.result or {}).get("relaunched_at")
+        if last and datetime.fromisoformat(last) > moment - grace:
+            return False
+        job.result = {**(job.result or {}), "relaunched_at": moment.isoformat()}
+        s.commit()
+        return True
 
 
 def _lost_members(job_id: str, moment: datetime, grace: timedelta) -> list[str]:
