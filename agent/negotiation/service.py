@@ -34,9 +34,20 @@ from data.serialize import iso
 from data.statuses import CLOSED_NEGOTIATION, OUTCOMES
 from data.types import money_json
 
-__all__ = ["NegotiationClosed", "TurnOutcome", "negotiation_to_dict", "recorded_dialogue", "start", "take_message"]
+__all__ = ["NegotiationClosed", "NegotiationPaused", "TurnOutcome", "negotiation_to_dict", "recorded_dialogue",
+           "start", "take_message", "taken_over"]
 
 """Closed with a known outcome; an escalated negotiation waits for a person and may still end either way."""
+
+
+class NegotiationPaused(NegotiationClosed):
+    """A person has taken the negotiation over (api/negotiations/takeover.py): the creator's message is recorded
+    (flushed, for the caller to commit) but the agent takes no turn until it is handed back."""
+
+
+def taken_over(neg: Negotiation) -> dict[str, Any] | None:
+    """Who took the negotiation over and when, while a person holds it."""
+    return (neg.state or {}).get("takeover") or None
 
 
 @dataclass(frozen=True)
@@ -186,6 +197,8 @@ def _replayed(session: Session, neg: Negotiation, dedupe_key: str) -> TurnOutcom
         return None
     reply = session.scalar(select(NegotiationMessage).where(
         NegotiationMessage.negotiation_id == neg.id, NegotiationMessage.seq == incoming.seq + 1))
+    if reply is None:  # recorded while a person held the negotiation, not answered yet
+        raise NegotiationPaused("a person has taken over this negotiation")
     understood = incoming.understood or {}
     return TurnOutcome(negotiation=neg, reply=reply, understood=understood,
                        sentiment=float(understood.get("sentiment", 0.0)), replayed=True)
@@ -208,9 +221,12 @@ def take_message(session: Session, neg: Negotiation, text: str, *, channel: str 
         replay = _replayed(session, neg, dedupe_key)
         if replay is not None:
             return replay
+    moment = now or datetime.now(UTC)
+    if taken_over(neg):
+        _record_unanswered(session, neg, text, channel or neg.channel, dedupe_key, moment)
+        raise NegotiationPaused("a person has taken over this negotiation")
     if neg.status in CLOSED_NEGOTIATION:
         raise NegotiationClosed(f"negotiation is {neg.status}")
-    moment = now or datetime.now(UTC)
     state = NegotiationState.from_dict(neg.state)
     result = take_turn(state, text, provider=provider, now=moment)
     seq = _next_seq(session, NegotiationMessage, neg.id)
@@ -236,6 +252,21 @@ def take_message(session: Session, neg: Negotiation, text: str, *, channel: str 
     reply.decision = {**record, "deal_probability": neg.deal_probability}
     return TurnOutcome(negotiation=neg, reply=reply, understood=understood,
                        sentiment=result.understanding.sentiment, replayed=False)
+
+
+def _record_unanswered(session: Session, neg: Negotiation, text: str, channel: str, dedupe_key: str | None,
+                       moment: datetime) -> None:
+    """The creator's message, understood as usual, kept for the person who holds the negotiation."""
+    from agent.negotiation.engine import understand_message
+
+    understanding = understand_message(text, NegotiationState.from_dict(neg.state))
+    seq = _next_seq(session, NegotiationMessage, neg.id)
+    session.add(NegotiationMessage(negotiation_id=neg.id, seq=seq, role="influencer", channel=channel, text=text,
+                                   understood=_understood_dict(understanding), dedupe_key=dedupe_key, at=moment))
+    if understanding.price_usd is not None:
+        session.add(Offer(negotiation_id=neg.id, seq=seq, role="influencer", amount_usd=understanding.price_usd,
+                          deliverables=list(understanding.deliverables or neg.deliverables or []), at=moment))
+    session.flush()
 
 
 def _money(value: Decimal | None) -> int | float | None:
@@ -269,6 +300,7 @@ def negotiation_to_dict(neg: Negotiation) -> dict[str, Any]:
         "offers": [{"role": o.role, "amount_usd": _money(o.amount_usd), "deliverables": list(o.deliverables or []),
                     "at": iso(o.at)} for o in neg.offers],
         "deal_probability": neg.deal_probability,
+        "taken_over": taken_over(neg),
         "deal_probability_history": [{"at": iso(p.at), "value": p.value} for p in neg.probabilities],
         "created_at": iso(neg.created_at),
         "updated_at": iso(neg.updated_at),
