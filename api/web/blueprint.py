@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, Flask, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from wtforms.validators import ValidationError
 
 from api.http.extensions import limiter
 from api.web.session import signed_in
@@ -37,8 +38,9 @@ class WebSessionInterface(SecureCookieSessionInterface):
 
 
 def init_web(app: Flask) -> None:
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    if not app.config.get("SESSION_COOKIE_SAMESITE"):  # Flask's default is None
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
     app.session_interface = WebSessionInterface()
 
@@ -46,7 +48,10 @@ def init_web(app: Flask) -> None:
 @bp.before_request
 def _check_csrf() -> None:
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-        validate_csrf(request.form.get("csrf_token") or request.headers.get("X-CSRFToken"))
+        try:
+            validate_csrf(request.form.get("csrf_token") or request.headers.get("X-CSRFToken"))
+        except ValidationError as exc:
+            raise CSRFError(exc.args[0] if exc.args else "The CSRF token is not valid.") from None
 
 
 @bp.errorhandler(CSRFError)
