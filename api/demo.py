@@ -26,7 +26,8 @@ CAMPAIGN = {"name": "Winter Glow Launch", "brand": "Lumen", "brand_website": "ht
             "goals": "Launch the Winter Glow serum with authentic routines", "product": "Winter Glow serum",
             "budget_total_usd": Decimal("60000"), "deliverables": ["1 reel", "3 stories"], "timeline": "3 weeks",
             "target_audience": "women 18-34 into skincare", "sender_name": "Maya from Lumen",
-            "sender_email": "maya@lumen.example.com", "sender_postal_address": "Lumen Inc., 100 Market St, San Francisco, CA"}
+            "sender_email": "maya@lumen.example.com",
+            "sender_postal_address": "Lumen Inc., 100 Market St, San Francisco, CA"}
 TARGET, CEILING = Decimal("2000"), Decimal("3000")
 
 
