@@ -283,6 +283,13 @@ def reply_dict(neg: Negotiation, reply: NegotiationMessage) -> dict[str, Any]:
     return {"text": reply.text, "action": reply.action, "offer_usd": _money(offer.amount_usd) if offer else None}
 
 
+def _writer(message: NegotiationMessage) -> str:
+    """Who wrote a message: the creator, the agent, or a person who took the negotiation over."""
+    if message.role != "agent":
+        return "creator"
+    return "person" if (message.decision or {}).get("wording_source") == "person" else "agent"
+
+
 def negotiation_to_dict(neg: Negotiation) -> dict[str, Any]:
     """The whole persisted state (README "Negotiations" GET)."""
     return {
@@ -296,7 +303,7 @@ def negotiation_to_dict(neg: Negotiation) -> dict[str, Any]:
         "max_usd": _money(neg.max_usd),
         "terms": terms_dict(neg),
         "messages": [{"role": m.role, "text": m.text, "channel": m.channel, "at": iso(m.at),
-                      "action": m.action, "understood": m.understood} for m in neg.messages],
+                      "action": m.action, "understood": m.understood, "written_by": _writer(m)} for m in neg.messages],
         "offers": [{"role": o.role, "amount_usd": _money(o.amount_usd), "deliverables": list(o.deliverables or []),
                     "at": iso(o.at)} for o in neg.offers],
         "deal_probability": neg.deal_probability,

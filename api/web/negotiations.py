@@ -66,14 +66,8 @@ def inbox() -> Any:
                            campaigns=campaigns, statuses=STATUSES, next_cursor=answer.body["next_cursor"])
 
 
-def _thread(negotiation: dict[str, Any], transcript: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
-    """The messages with, on agent turns, who wrote them (the agent or a person) from the stored decision."""
-    authors = {}
-    for turn in transcript or []:
-        decision = turn.get("decision") or {}
-        if turn["role"] == "agent" and decision.get("reason") == "written by a person":
-            authors[turn["turn"]] = "person"
-    return [{**m, "turn": n, "author": authors.get(n, m["role"])}
+def _thread(negotiation: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{**m, "turn": n, "author": m.get("written_by") or m["role"]}
             for n, m in enumerate(negotiation.get("messages", []), start=1)]
 
 
@@ -89,14 +83,13 @@ def negotiation(negotiation_id: str) -> Any:
     creator = client.get(f"/api/v1/influencers/{neg['influencer_id']}") if neg.get("influencer_id") else None
     campaign = client.get(f"/api/v1/campaigns/{neg['campaign_id']}") if neg.get("campaign_id") else None
     calls = client.get("/api/v1/calls", negotiation_id=negotiation_id, limit=50)
-    transcript = client.get(f"/api/v1/negotiations/{negotiation_id}/transcript") if can(role, "evaluator") else None
     offers = neg.get("offers", [])
     return render_template(
         "app/negotiation.html", title="Negotiation", neg=neg,
         creator=creator.body if creator is not None and creator.ok else None,
         campaign=campaign.body if campaign is not None and campaign.ok else None,
         calls=calls.body["items"] if calls.ok else [],
-        thread=_thread(neg, transcript.body.get("turns") if transcript is not None and transcript.ok else None),
+        thread=_thread(neg),
         offers_svg=charts.offers_chart(neg), probability_svg=charts.probability_chart(neg),
         their_ask=_latest(offers, "influencer"), our_offer=_latest(offers, "agent"),
         can_take_over=can(role, "manager"), can_replay=can(role, "evaluator"))
