@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 CAMPAIGN = {"name": "Winter Glow Launch", "brand": "Lumen", "brand_website": "https://lumen.example.com",
             "goals": "Launch the Winter Glow serum with authentic routines", "product": "Winter Glow serum",
             "budget_total_usd": Decimal("60000"), "deliverables": ["1 reel", "3 stories"], "timeline": "3 weeks",
-            "target_audience": "women 18-34 into skincare", "sender_name": "Maya from Lumen",
+            "target_audience": "women 18-34 into skincare", "sender_name": "Maya Chen",
             "sender_email": "maya@lumen.example.com",
             "sender_postal_address": "Lumen Inc., 100 Market St, San Francisco, CA"}
 TARGET, CEILING = Decimal("2000"), Decimal("3000")
@@ -99,6 +99,11 @@ def seed_demo_content(database_url: str, org_id: str) -> str | None:
     if voice_negotiation is not None:
         _simulated_call(database_url, voice_negotiation)
         negotiation_ids.append(voice_negotiation)
+        with session_scope(database_url) as s:  # the call's outcome moves the member on, as a launch's would
+            status = s.get(Negotiation, voice_negotiation).status
+            member = s.scalar(select(CampaignMember).where(CampaignMember.campaign_id == campaign_id,
+                                                           CampaignMember.influencer_id == voice_creator.id))
+            member.status = BY_NEGOTIATION.get(status, MemberStatus.NEGOTIATING)
     _replay(database_url, org_id, negotiation_ids)
     return campaign_id
 

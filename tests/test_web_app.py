@@ -118,7 +118,7 @@ def test_screens_show_the_demo_content(app, tenant, demo):
     replays = client.get("/app/replays").data.decode()
     assert 'class="badge done"' in replays
     viewer = client.get(f"/app/negotiations/{demo['negotiations']['agreed']}/replay").data.decode()
-    assert "Compared with replay" in viewer and "Replayed now" in viewer
+    assert "Compared with replay" in viewer and "Agent now (replayed)" in viewer
     with session_scope(client.application.extensions["settings"].database_url) as s:
         voice = s.scalar(select(Negotiation.id).where(Negotiation.org_id == tenant.org_id,
                                                       Negotiation.channel == "voice"))

@@ -134,15 +134,15 @@ def _all(driver, selector: str) -> list:  # type: ignore[type-arg]
 
 
 def _shot(driver, name: str, phone: bool = True) -> None:  # type: ignore[no-untyped-def]
-    """Full-page screenshots at desktop width, and at phone width (390 px) when asked."""
-    sizes = [("", 1280)] + ([("-phone", 390)] if phone else [])
-    for suffix, width in sizes:
+    """Full-page screenshots at desktop width, and at phone width (390 px, mobile emulation) when asked."""
+    sizes = [("", 1280, False)] + ([("-phone", 390, True)] if phone else [])
+    for suffix, width, mobile in sizes:
+        metrics = {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": mobile}
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
         height = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(width, min(max(height, 700), 6000))
-        height = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(width, min(max(height, 700), 6000))
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {**metrics, "height": min(height, 8000)})
         driver.save_screenshot(str(SHOTS / f"{name}{suffix}.png"))
-    driver.set_window_size(1280, 900)
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def _sign_in(driver, live_server, role: str) -> None:  # type: ignore[no-untyped-def]

@@ -24,8 +24,12 @@ def _latest(offers: list[dict[str, Any]], role: str) -> Any:
     return next((o["amount_usd"] for o in reversed(offers) if o["role"] == role), None)
 
 
-def _trend(history: list[dict[str, Any]]) -> float | None:
-    return None if len(history) < 2 else round(history[-1]["value"] - history[-2]["value"], 4)
+def _trend(history: list[dict[str, Any]]) -> int | None:
+    """The last turn's change of the deal probability in percentage points (None when too small to show)."""
+    if len(history) < 2:
+        return None
+    points = round((history[-1]["value"] - history[-2]["value"]) * 100)
+    return points or None
 
 
 def _priority(row: dict[str, Any]) -> tuple[int, float]:
