@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from data.db import session_scope
-from data.models import AuditLog
+from data.models import AuditLog, Negotiation
 from tests.payloads import CAMPAIGN, creator
 
 
@@ -38,6 +38,8 @@ def test_a_person_takes_over_replies_within_the_ceiling_and_hands_back(client, t
     state = client.get(f"/api/v1/negotiations/{neg_id}", headers=tenant.headers("manager")).json
     assert [m["role"] for m in state["messages"]] == ["agent", "influencer"]
     assert state["offers"][-1] == {**state["offers"][-1], "role": "influencer", "amount_usd": 7000}
+    with session_scope(database_url) as s:  # the agent will know the ask when it is handed back
+        assert s.get(Negotiation, neg_id).state["creator_asks"][-1] == "7000.00"
 
     above = _post(client, tenant, neg_id, "agent-messages", {"text": "We can do $6,600.", "offer_usd": 6600})
     assert above.status_code == 422 and "offer_usd" in above.json["error"]["fields"]

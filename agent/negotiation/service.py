@@ -266,6 +266,8 @@ def _record_unanswered(session: Session, neg: Negotiation, text: str, channel: s
     if understanding.price_usd is not None:
         session.add(Offer(negotiation_id=neg.id, seq=seq, role="influencer", amount_usd=understanding.price_usd,
                           deliverables=list(understanding.deliverables or neg.deliverables or []), at=moment))
+        # The ask is the agent's to know once it is handed back, as if it had read the message itself.
+        neg.state = {**neg.state, "creator_asks": [*neg.state.get("creator_asks", []), str(understanding.price_usd)]}
     session.flush()
 
 
