@@ -90,3 +90,32 @@ def test_only_managers_and_only_their_organization(client, tenant, other_tenant)
     assert no_takeover.status_code == 409
     bad = _post(client, tenant, neg_id, "agent-messages", {"text": "", "offer_usd": -5})
     assert bad.status_code == 422 and {"text", "offer_usd"} <= set(bad.json["error"]["fields"])
+
+
+def test_on_an_email_negotiation_the_person_s_reply_is_emailed_in_the_thread(database_url, tenant, tmp_path):
+    from api import jobs
+    from tests.builders import launch_to, make_campaign, make_outreach_app, read_outbox, seed_creators
+
+    outbox = tmp_path / "outbox"
+    app = make_outreach_app(database_url, MAIL_TRANSPORT=f"outbox:{outbox}")
+    with app.app_context():
+        client = app.test_client()
+        [inf_id] = seed_creators(database_url, tenant.org_id, 1)
+        campaign = make_campaign(client, tenant)
+        assert launch_to(client, tenant, campaign["id"], [inf_id]).status_code == 202
+        jobs.wait_idle()
+        [first] = read_outbox(outbox)
+        negs = client.get("/api/v1/negotiations", query_string={"campaign_id": campaign["id"]},
+                          headers=tenant.headers("manager")).json["items"]
+        neg_id = negs[0]["id"]
+        assert _post(client, tenant, neg_id, "takeover").status_code == 200
+        sent = _post(client, tenant, neg_id, "agent-messages",
+                     {"text": "Hi! We can offer $2,100 for the package.", "offer_usd": 2100})
+        assert sent.status_code == 201, sent.json
+        jobs.wait_idle()
+        reply = next(m for m in read_outbox(outbox) if m["Message-ID"] == sent.json["message"]["email_message_id"])
+        assert str(reply["To"]) == str(first["To"]) and reply["In-Reply-To"] == first["Message-ID"]
+        assert str(reply["Subject"]).startswith("Re: ")
+        body = reply.get_body(("plain",)).get_content()
+        assert "We can offer $2,100 for the package." in body and CAMPAIGN["sender"]["postal_address"] in body
+        assert "/u/" in body  # the unsubscribe link

@@ -1,6 +1,7 @@
 """Human takeover routes (README "Negotiations"): take over, write as the brand, hand back. Managers; audited.
 
-The person's reply is stored on the negotiation like an agent message (it is not emailed by this route yet).
+The person's reply is stored on the negotiation like an agent message; on an email negotiation it is also emailed
+to the creator in the thread (api/negotiations/takeover_mail.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from api.http.errors import ApiError
 from api.http.extensions import db_session
 from api.http.validation import validated
 from api.negotiations import takeover
+from api.negotiations.takeover_mail import email_person_reply
 from api.negotiations.views import _load
 from data.types import UsdAmount
 
@@ -80,8 +82,10 @@ def person_message(negotiation_id: str, body: PersonMessageIn) -> tuple[dict[str
     audit(session, "person_message", "negotiation", neg.id,
           {"action": action.value, "offer_usd": None if body.offer_usd is None else str(body.offer_usd)})
     session.commit()
+    emailed = email_person_reply(session, neg, message)
     return {**_state(neg), "message": {"text": message.text, "action": message.action,
-                                       "offer_usd": service.reply_dict(neg, message)["offer_usd"]}}, 201
+                                       "offer_usd": service.reply_dict(neg, message)["offer_usd"],
+                                       "email_message_id": emailed}}, 201
 
 
 @bp.post("/<negotiation_id>/resume")
