@@ -221,6 +221,8 @@ def test_manager_launches_watches_progress_takes_over_sends_and_resumes(page, li
     _wait(page, lambda d: "Launched email outreach" in _text(d))
     _wait(page, lambda d: _live_text(d, "#job-status") in ("done", "failed"), 90)
     assert _live_text(page, "#job-status") == "done"
+    # The page reloads when the launch ends: the launched creators are no longer "added".
+    _wait(page, lambda d: not _all(d, "#launch-form input[name=influencer_ids]:checked"))
     _shot(page, "07-campaign-launched", phone=False)
 
     page.get(live_server["base"] + "/app/negotiations")

@@ -67,6 +67,8 @@ def _negotiations(campaign_id: str) -> list[dict[str, Any]]:
 @bp.get("/app/campaigns/<campaign_id>")
 @login_required
 def campaign(campaign_id: str) -> Any:
+    job_id = request.args.get("job")  # read before the members: a launch that ended shows them where they are now
+    job = client.get(f"/api/v1/jobs/{job_id}") if job_id else None
     answer = client.get(f"/api/v1/campaigns/{campaign_id}")
     if not answer.ok:
         return render_template("app/message.html", title="Campaign not found", message=answer.message), answer.status
@@ -89,7 +91,8 @@ def campaign(campaign_id: str) -> Any:
         order=[s for s in MEMBER_ORDER if counts.get(s)] + sorted(k for k in counts if k not in MEMBER_ORDER),
         page=page, pages=max(1, -(-len(members) // MEMBERS_PER_PAGE)), by_creator=by_creator,
         committed=committed, total=total,
-        share=float(committed / total) if total else None, job_id=request.args.get("job"),
+        share=float(committed / total) if total else None, job=job.body if job is not None and job.ok else None,
+        job_error=job.message if job is not None and not job.ok else None,
         launch_key=client.new_idempotency_key(),
         can_launch=can(_role(), "manager"))
 
@@ -122,4 +125,8 @@ def job_progress(job_id: str) -> Any:
     answer = client.get(f"/api/v1/jobs/{job_id}")
     if not answer.ok:
         return render_template("app/_job.html", job=None, error=answer.message)
-    return render_template("app/_job.html", job=answer.body, error=None)
+    html = render_template("app/_job.html", job=answer.body, error=None)
+    if request.args.get("poll") and answer.body["status"] in ("done", "failed"):
+        # The launch just ended while the page watched it: reload it, so the members show where they are now.
+        return html, 200, {"HX-Refresh": "true"}
+    return html
