@@ -26,7 +26,7 @@ $(VENV)/.installed: requirements.txt
 run: install
 	$(PY) -m api migrate
 	$(PY) -m api bootstrap-demo --count 2000
-	@echo "UI and API docs: http://127.0.0.1:$(PORT)/  (Swagger UI at /docs)"
+	@echo "Web app: http://127.0.0.1:$(PORT)/login (sign in with the key above); API docs: http://127.0.0.1:$(PORT)/docs"
 	$(PY) -m api serve --host 127.0.0.1 --port $(PORT)
 
 serve: install

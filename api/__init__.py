@@ -65,10 +65,11 @@ def _blueprints() -> list[Any]:
     from api.influencers import views as influencers
     from api.jobs import views as jobs
     from api.keys import views as keys
+    from api.negotiations import takeover_views
     from api.negotiations import views as negotiations
     from api.outreach import views as outreach
     from api.replays import views as replays
     from api.web import views as web
 
     return [observability.bp, openapi.bp, keys.bp, influencers.bp, jobs.bp, campaigns.bp, negotiations.bp,
-            discovery.bp, outreach.bp, compat.bp, web.bp, calls.bp, voice_views.bp, replays.bp]
+            discovery.bp, outreach.bp, compat.bp, web.bp, calls.bp, voice_views.bp, replays.bp, takeover_views.bp]

@@ -34,9 +34,20 @@ from data.serialize import iso
 from data.statuses import CLOSED_NEGOTIATION, OUTCOMES
 from data.types import money_json
 
-__all__ = ["NegotiationClosed", "TurnOutcome", "negotiation_to_dict", "recorded_dialogue", "start", "take_message"]
+__all__ = ["NegotiationClosed", "NegotiationPaused", "TurnOutcome", "negotiation_to_dict", "recorded_dialogue",
+           "start", "take_message", "taken_over"]
 
 """Closed with a known outcome; an escalated negotiation waits for a person and may still end either way."""
+
+
+class NegotiationPaused(NegotiationClosed):
+    """A person has taken the negotiation over (api/negotiations/takeover.py): the creator's message is recorded
+    (flushed, for the caller to commit) but the agent takes no turn until it is handed back."""
+
+
+def taken_over(neg: Negotiation) -> dict[str, Any] | None:
+    """Who took the negotiation over and when, while a person holds it."""
+    return (neg.state or {}).get("takeover") or None
 
 
 @dataclass(frozen=True)
@@ -186,6 +197,8 @@ def _replayed(session: Session, neg: Negotiation, dedupe_key: str) -> TurnOutcom
         return None
     reply = session.scalar(select(NegotiationMessage).where(
         NegotiationMessage.negotiation_id == neg.id, NegotiationMessage.seq == incoming.seq + 1))
+    if reply is None:  # recorded while a person held the negotiation, not answered yet
+        raise NegotiationPaused("a person has taken over this negotiation")
     understood = incoming.understood or {}
     return TurnOutcome(negotiation=neg, reply=reply, understood=understood,
                        sentiment=float(understood.get("sentiment", 0.0)), replayed=True)
@@ -208,9 +221,12 @@ def take_message(session: Session, neg: Negotiation, text: str, *, channel: str 
         replay = _replayed(session, neg, dedupe_key)
         if replay is not None:
             return replay
+    moment = now or datetime.now(UTC)
+    if taken_over(neg):
+        _record_unanswered(session, neg, text, channel or neg.channel, dedupe_key, moment)
+        raise NegotiationPaused("a person has taken over this negotiation")
     if neg.status in CLOSED_NEGOTIATION:
         raise NegotiationClosed(f"negotiation is {neg.status}")
-    moment = now or datetime.now(UTC)
     state = NegotiationState.from_dict(neg.state)
     result = take_turn(state, text, provider=provider, now=moment)
     seq = _next_seq(session, NegotiationMessage, neg.id)
@@ -238,6 +254,23 @@ def take_message(session: Session, neg: Negotiation, text: str, *, channel: str 
                        sentiment=result.understanding.sentiment, replayed=False)
 
 
+def _record_unanswered(session: Session, neg: Negotiation, text: str, channel: str, dedupe_key: str | None,
+                       moment: datetime) -> None:
+    """The creator's message, understood as usual, kept for the person who holds the negotiation."""
+    from agent.negotiation.engine import understand_message
+
+    understanding = understand_message(text, NegotiationState.from_dict(neg.state))
+    seq = _next_seq(session, NegotiationMessage, neg.id)
+    session.add(NegotiationMessage(negotiation_id=neg.id, seq=seq, role="influencer", channel=channel, text=text,
+                                   understood=_understood_dict(understanding), dedupe_key=dedupe_key, at=moment))
+    if understanding.price_usd is not None:
+        session.add(Offer(negotiation_id=neg.id, seq=seq, role="influencer", amount_usd=understanding.price_usd,
+                          deliverables=list(understanding.deliverables or neg.deliverables or []), at=moment))
+        # The ask is the agent's to know once it is handed back, as if it had read the message itself.
+        neg.state = {**neg.state, "creator_asks": [*neg.state.get("creator_asks", []), str(understanding.price_usd)]}
+    session.flush()
+
+
 def _money(value: Decimal | None) -> int | float | None:
     return None if value is None else money_json(value)
 
@@ -250,6 +283,13 @@ def terms_dict(neg: Negotiation) -> dict[str, Any]:
 def reply_dict(neg: Negotiation, reply: NegotiationMessage) -> dict[str, Any]:
     offer = next((o for o in neg.offers if o.seq == reply.seq and o.role == "agent"), None)
     return {"text": reply.text, "action": reply.action, "offer_usd": _money(offer.amount_usd) if offer else None}
+
+
+def _writer(message: NegotiationMessage) -> str:
+    """Who wrote a message: the creator, the agent, or a person who took the negotiation over."""
+    if message.role != "agent":
+        return "creator"
+    return "person" if (message.decision or {}).get("wording_source") == "person" else "agent"
 
 
 def negotiation_to_dict(neg: Negotiation) -> dict[str, Any]:
@@ -265,10 +305,11 @@ def negotiation_to_dict(neg: Negotiation) -> dict[str, Any]:
         "max_usd": _money(neg.max_usd),
         "terms": terms_dict(neg),
         "messages": [{"role": m.role, "text": m.text, "channel": m.channel, "at": iso(m.at),
-                      "action": m.action, "understood": m.understood} for m in neg.messages],
+                      "action": m.action, "understood": m.understood, "written_by": _writer(m)} for m in neg.messages],
         "offers": [{"role": o.role, "amount_usd": _money(o.amount_usd), "deliverables": list(o.deliverables or []),
                     "at": iso(o.at)} for o in neg.offers],
         "deal_probability": neg.deal_probability,
+        "taken_over": taken_over(neg),
         "deal_probability_history": [{"at": iso(p.at), "value": p.value} for p in neg.probabilities],
         "created_at": iso(neg.created_at),
         "updated_at": iso(neg.updated_at),

@@ -204,9 +204,15 @@ def bootstrap_demo(count: int) -> None:
         ctx.invoke(seed, count=count, org_name=DEMO_ORG, seed=7)
     elif (vectors or 0) < have:  # a database from before vectors were kept in SQL (issue 10)
         _reindex(org_id)
+    from api.demo import seed_demo_content
+
+    if seed_demo_content(_db_url(), org_id):
+        click.echo("demo campaign, negotiations, a simulated call and a replay are in place")
     with session_scope(_db_url()) as s:
         _, plain = issue_key(s, _org(s, DEMO_ORG), "admin", "make run")
-    click.echo(f"demo organization '{DEMO_ORG}' is ready; admin API key for this run:")
+    address = f"http://127.0.0.1:{get_settings().port}/login"
+    click.echo(f"demo organization '{DEMO_ORG}' is ready; sign in to the web app at {address} with the admin API key "
+               "for this run:")
     click.echo(plain)
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from flask import Blueprint
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,11 +28,22 @@ SEARCH_ROLES = ("marketer", "manager")
 QueryText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
 
+Constraint = Literal[tuple(name for name in ParsedQuery.model_fields if name != "sort")]  # type: ignore[valid-type]
+
+
 class SearchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    query: QueryText
+    query: QueryText | None = None
     session_id: str | None = None
     limit: Annotated[int, Field(ge=1, le=200)] = 20
+    remove: Annotated[list[Constraint], Field(max_length=20)] = Field(default_factory=list)
+    """Constraints of the session's previous query to drop before the follow-up (the web app's chips)."""
+
+    @model_validator(mode="after")
+    def _something_to_do(self) -> SearchIn:
+        if self.query is None and not (self.remove and self.session_id):
+            raise ValueError("give a query (or, with a session_id, constraints to remove)")
+        return self
 
 
 class ParseIn(BaseModel):
@@ -53,8 +64,10 @@ def results_json(session: Session, org_id: str, outcome: SearchOutcome) -> list[
             for hit in outcome.results if hit.influencer_id in rows]
 
 
-def run_search(org_id: str, text: str, session_id: str | None, limit: int) -> dict[str, Any]:
-    """Parse (or refine the session's previous query), rank, and remember the query in the session."""
+def run_search(org_id: str, text: str | None, session_id: str | None, limit: int,
+               remove: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """Parse (or refine the session's previous query, less the `remove`d constraints), rank, and remember the
+    query in the session."""
     session = db_session()
     previous = None
     search_session = None
@@ -64,7 +77,13 @@ def run_search(org_id: str, text: str, session_id: str | None, limit: int) -> di
         if search_session is None:
             raise not_found("search session")
         previous = ParsedQuery.model_validate(search_session.parsed)
-    parsed, source = parse_query(text, get_provider(), previous=previous)
+        if remove:
+            defaults = ParsedQuery()
+            previous = previous.model_copy(update={name: getattr(defaults, name) for name in remove})
+    if text is None and previous is not None:
+        parsed, source = previous, "session"
+    else:
+        parsed, source = parse_query(text or "", get_provider(), previous=previous)
     try:
         outcome = search(session, org_id, parsed, limit=limit, query_text=text)
     except SnapshotUnavailable:
@@ -75,7 +94,8 @@ def run_search(org_id: str, text: str, session_id: str | None, limit: int) -> di
         search_session = SearchSession(org_id=org_id)
         session.add(search_session)
     search_session.parsed = parsed_json(parsed)
-    search_session.queries = [*(search_session.queries or []), {"text": text, "parsed_by": source}]
+    asked = {"text": text, "parsed_by": source, **({"removed": list(remove)} if remove else {})}
+    search_session.queries = [*(search_session.queries or []), asked]
     session.commit()
     return {"session_id": search_session.id, "parsed": parsed_json(parsed), "parsed_by": source,
             "results": results, "total_matches": outcome.total_matches}
@@ -86,7 +106,7 @@ def run_search(org_id: str, text: str, session_id: str | None, limit: int) -> di
 @validated(body=SearchIn)
 def search_route(body: SearchIn) -> dict[str, Any]:
     """Find creators from a plain-language query; pass the returned session_id to refine it."""
-    return run_search(current_org_id(), body.query, body.session_id, body.limit)
+    return run_search(current_org_id(), body.query, body.session_id, body.limit, body.remove)
 
 
 @bp.post("/parse")

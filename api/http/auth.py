@@ -54,12 +54,22 @@ def issue_key(session: Session, org: Organization, role: str, label: str | None 
     return row, plain
 
 
+WEB_KEY_ENVIRON = "influence.web_key_id"
+"""The WSGI environ entry the web app's in-process API calls carry (api/web/client.py): the id of the key its
+session was opened with. No HTTP client can set an environ entry that is not an HTTP_ header, so only the
+app itself can authenticate this way; the key is still checked (revoked keys stop working at once)."""
+
+
 def authenticate(session: Session) -> Principal:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    web_key_id = request.environ.get(WEB_KEY_ENVIRON)
+    if web_key_id and not header:
+        row = session.get(ApiKey, web_key_id)
+    elif scheme.lower() != "bearer" or not token.strip():
         raise ApiError(401, "send an API key as 'Authorization: Bearer <key>'")
-    row = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(token.strip())))
+    else:
+        row = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(token.strip())))
     if row is None or row.revoked_at is not None:
         raise ApiError(401, "this API key is not valid or has been revoked")
     principal = Principal(org_id=row.org_id, role=row.role, key_id=row.id)

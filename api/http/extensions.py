@@ -14,6 +14,9 @@ from data.settings import Settings
 
 def _rate_limit_key() -> str:
     """Limit per API key when one is sent (so one noisy client can't starve its office), else per address."""
+    web_key_id = request.environ.get("influence.web_key_id")  # the web app's in-process calls (api/web/client.py)
+    if web_key_id:
+        return "key:" + str(web_key_id)
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         return "key:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:16]

@@ -133,7 +133,8 @@ def build_spec(app: Flask) -> dict[str, Any]:
                    info={"description": "Creator discovery, outreach and negotiation. See the README's API section."})
     spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if rule.endpoint in ("static", "openapi.swagger_asset") or rule.rule.startswith("/docs"):
+        if rule.endpoint in ("static", "openapi.swagger_asset") or rule.rule.startswith("/docs") \
+                or rule.endpoint.startswith("web."):  # the web app's screens are HTML, not API
             continue
         view = app.view_functions[rule.endpoint]
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)

@@ -18,6 +18,7 @@ from api.http.audit import audit
 from api.http.auth import current_org_id, require_role
 from api.http.errors import ApiError, not_found
 from api.http.extensions import db_session
+from api.http.openapi import answers
 from api.http.pagination import PageQuery, page_response, paginate
 from api.http.validation import validated
 from api.influencers.views import load_influencer
@@ -102,8 +103,9 @@ def create(body: NegotiationCreate) -> tuple[dict[str, Any], int]:
 
 @bp.post("/<negotiation_id>/messages")
 @require_role("manager")
+@answers({202: "a person has taken the negotiation over: the message is kept for them, `reply` is null"})
 @validated(body=MessageIn)
-def post_message(negotiation_id: str, body: MessageIn) -> dict[str, Any]:
+def post_message(negotiation_id: str, body: MessageIn) -> Any:
     """The creator's words in, the agent's reply out. A redelivery with the same Idempotency-Key is answered once."""
     session = db_session()
     dedupe = request.headers.get("Idempotency-Key", "").strip()[:200] or None
@@ -114,6 +116,10 @@ def post_message(negotiation_id: str, body: MessageIn) -> dict[str, Any]:
                                            provider=get_provider())
             session.commit()
             break
+        except service.NegotiationPaused:  # a person holds it: the message is kept for them, no agent reply
+            session.commit()
+            return {"reply": None, "status": neg.status, "deal_probability": neg.deal_probability,
+                    "taken_over": service.taken_over(neg), "terms": service.terms_dict(neg)}, 202
         except service.NegotiationClosed:
             raise ApiError(409, f"this negotiation is {neg.status}; it takes no more messages") from None
         except IntegrityError:

@@ -16,6 +16,7 @@ from api.http.audit import audit
 from api.http.auth import current, current_org_id, require_role
 from api.http.errors import ApiError, not_found
 from api.http.extensions import db_session
+from api.http.pagination import PageQuery, page_response, paginate
 from api.http.validation import validated
 from api.jobs.records import create_job
 from api.negotiations.views import load_negotiation_state
@@ -168,6 +169,25 @@ def create_replay(body: ReplayIn) -> tuple[dict[str, Any], int]:
         session.commit()
         raise ApiError(503, "the job queue is unavailable; try again shortly", code="unavailable") from None
     return {"job_id": job.id, "replay_id": replay.id, "status": JobStatus.QUEUED.value}, 202
+
+
+def replay_summary(replay: Replay) -> dict[str, Any]:
+    """One line of the replay-runs list: what ran, how it ended and the set's metrics."""
+    report = replay.report or {}
+    return {"id": replay.id, "status": replay.status, "job_id": replay.job_id,
+            "sources": (replay.params or {}).get("sources", []), "policy": (replay.params or {}).get("policy", {}),
+            "metrics": report.get("metrics"), "created_at": iso(replay.created_at),
+            "finished_at": iso(replay.finished_at), "error": replay.error}
+
+
+@bp.get("/replays")
+@require_role("evaluator")
+@validated(query=PageQuery)
+def list_replays(query: PageQuery) -> dict[str, Any]:
+    """Replay runs, oldest first (cursor pages), with their set metrics once done."""
+    stmt = select(Replay).where(Replay.org_id == current_org_id())
+    rows = list(db_session().scalars(paginate(stmt, Replay, query)))
+    return page_response(rows, query, replay_summary)
 
 
 @bp.get("/replays/<replay_id>")

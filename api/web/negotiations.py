@@ -1,0 +1,138 @@
+"""Campaign managers' negotiation screens: the inbox across campaigns (escalations and low-probability deals first,
+filters) and a negotiation's page: the thread with calls, the offers and probability charts, and human takeover."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+
+from api.web import charts, client
+from api.web.blueprint import bp, can
+from api.web.session import login_required, signed_in
+
+INBOX_PAGE = 25
+STATUSES = ("open", "escalated", "agreed", "declined", "expired")
+
+
+def _role() -> str | None:
+    user = signed_in()
+    return user.role if user else None
+
+
+def _latest(offers: list[dict[str, Any]], role: str) -> Any:
+    return next((o["amount_usd"] for o in reversed(offers) if o["role"] == role), None)
+
+
+def _trend(history: list[dict[str, Any]]) -> int | None:
+    """The last turn's change of the deal probability in percentage points (None when too small to show)."""
+    if len(history) < 2:
+        return None
+    points = round((history[-1]["value"] - history[-2]["value"]) * 100)
+    return points or None
+
+
+def _priority(row: dict[str, Any]) -> tuple[int, float]:
+    """Escalations and negotiations a person holds first, then open ones by rising deal probability."""
+    rank = {"escalated": 0, "open": 2}.get(row["status"], 3)
+    if row.get("taken_over"):
+        rank = min(rank, 1)
+    return rank, row.get("deal_probability") if row.get("deal_probability") is not None else 1.0
+
+
+@bp.get("/app/negotiations")
+@login_required
+def inbox() -> Any:
+    filters = {"status": request.args.get("status") or None, "campaign_id": request.args.get("campaign_id") or None}
+    channel = request.args.get("channel") or None
+    answer = client.get("/api/v1/negotiations", limit=INBOX_PAGE, cursor=request.args.get("cursor"), **filters)
+    campaigns_answer = client.get("/api/v1/campaigns", limit=200)
+    campaigns = campaigns_answer.body["items"] if campaigns_answer.ok else []
+    names = {c["id"]: c["name"] for c in campaigns}
+    if not answer.ok:
+        return render_template("app/inbox.html", title="Negotiations", rows=[], error=answer.message,
+                               filters=filters, channel=channel, campaigns=campaigns, statuses=STATUSES,
+                               next_cursor=None)
+    rows = []
+    for item in answer.body["items"]:
+        if channel and item["channel"] != channel:
+            continue
+        detail = client.get(f"/api/v1/negotiations/{item['id']}")
+        creator = client.get(f"/api/v1/influencers/{item['influencer_id']}") if item.get("influencer_id") else None
+        full = detail.body if detail.ok else {}
+        offers, history = full.get("offers", []), full.get("deal_probability_history", [])
+        rows.append({**item, "creator": creator.body if creator is not None and creator.ok else None,
+                     "campaign": names.get(item.get("campaign_id") or ""), "taken_over": full.get("taken_over"),
+                     "our_offer": _latest(offers, "agent"), "their_ask": _latest(offers, "influencer"),
+                     "trend": _trend(history), "max_usd": full.get("max_usd")})
+    rows.sort(key=_priority)
+    return render_template("app/inbox.html", title="Negotiations", rows=rows, filters=filters, channel=channel,
+                           campaigns=campaigns, statuses=STATUSES, next_cursor=answer.body["next_cursor"])
+
+
+def _thread(negotiation: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{**m, "turn": n, "author": m.get("written_by") or m["role"]}
+            for n, m in enumerate(negotiation.get("messages", []), start=1)]
+
+
+@bp.get("/app/negotiations/<negotiation_id>")
+@login_required
+def negotiation(negotiation_id: str) -> Any:
+    answer = client.get(f"/api/v1/negotiations/{negotiation_id}")
+    if not answer.ok:
+        return render_template("app/message.html", title="Negotiation not found",
+                               message=answer.message), answer.status
+    neg = answer.body
+    role = _role()
+    creator = client.get(f"/api/v1/influencers/{neg['influencer_id']}") if neg.get("influencer_id") else None
+    campaign = client.get(f"/api/v1/campaigns/{neg['campaign_id']}") if neg.get("campaign_id") else None
+    calls = client.get("/api/v1/calls", negotiation_id=negotiation_id, limit=50)
+    offers = neg.get("offers", [])
+    return render_template(
+        "app/negotiation.html", title="Negotiation", neg=neg,
+        creator=creator.body if creator is not None and creator.ok else None,
+        campaign=campaign.body if campaign is not None and campaign.ok else None,
+        calls=calls.body["items"] if calls.ok else [],
+        thread=_thread(neg),
+        offers_svg=charts.offers_chart(neg), probability_svg=charts.probability_chart(neg),
+        their_ask=_latest(offers, "influencer"), our_offer=_latest(offers, "agent"),
+        can_take_over=can(role, "manager"), can_replay=can(role, "evaluator"))
+
+
+def _back(negotiation_id: str) -> Any:
+    return redirect(url_for("web.negotiation", negotiation_id=negotiation_id))
+
+
+@bp.post("/app/negotiations/<negotiation_id>/takeover")
+@login_required
+def take_over(negotiation_id: str) -> Any:
+    answer = client.post(f"/api/v1/negotiations/{negotiation_id}/takeover", {})
+    flash("You hold this negotiation: the agent will not answer until you hand it back." if answer.ok
+          else f"Could not take over: {answer.message}", "ok" if answer.ok else "error")
+    return _back(negotiation_id)
+
+
+@bp.post("/app/negotiations/<negotiation_id>/reply")
+@login_required
+def reply(negotiation_id: str) -> Any:
+    """A person's reply: counter with a price, ask, approve (accept) or reject; the API's guard decides."""
+    action = request.form.get("action") or None
+    offer = (request.form.get("offer_usd") or "").strip().replace(",", "").lstrip("$") or None
+    body: dict[str, Any] = {"text": request.form.get("text") or "", "offer_usd": offer}
+    if action:
+        body["action"] = action
+    answer = client.post(f"/api/v1/negotiations/{negotiation_id}/agent-messages", body)
+    if answer.ok:
+        flash("Your reply is on the thread.", "ok")
+    else:
+        flash(f"Your reply was not sent: {answer.message}", "error")
+    return _back(negotiation_id)
+
+
+@bp.post("/app/negotiations/<negotiation_id>/resume")
+@login_required
+def resume(negotiation_id: str) -> Any:
+    answer = client.post(f"/api/v1/negotiations/{negotiation_id}/resume", {})
+    flash("Handed back to the agent." if answer.ok else f"Could not hand back: {answer.message}",
+          "ok" if answer.ok else "error")
+    return _back(negotiation_id)
