@@ -2,7 +2,7 @@
 
 For each size N (generated profiles, seed 7), built once and cached under var/bench/shared_<N>/:
 - one pass over the generator fills the snapshot's columns (no SQL, no chroma: at 1M those would take hours
-  here), checks each profile against every query in plain Python (search_bench.matches, the independent
+  here), checks each profile against every query in plain Python (search_queries.matches, the independent
   filter check) and writes its vector into a chunked cache file: real MiniLM vectors for the first
   `embed_limit` profiles, past that the vector of an embedded profile with the same first niche (as
   search_bench.pool_vectors does)
@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from bench.embed_cache import CACHE_DIR, embeddings_for
-from bench.search_bench import QUERIES, SEED, constraint_count, matches, pct
+from bench.search_queries import QUERIES, SEED, constraint_count, matches, pct
 from data.generator import generate_profiles
 from retrieval.rows import AGE_BRACKETS, RowData
 from retrieval.search import semantic_text

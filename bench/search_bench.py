@@ -23,13 +23,10 @@ from __future__ import annotations
 import gc
 import json
 import os
-import resource
 import shutil
-import statistics
 import sys
 import time
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -37,198 +34,27 @@ import numpy as np
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
-from agent.query.schema import AudienceConstraint, ParsedQuery, QueryLocation
 from bench.embed_cache import CACHE_DIR, embeddings_for
 from bench.load import bulk_insert, ensure_org
 from bench.lookalike_bench import time_lookalikes
+from bench.search_queries import (
+    QUERIES,
+    SEED,
+    baseline_metadata,
+    baseline_where,
+    brute_force_sets,
+    constraint_count,
+    pct,
+)
+from bench.search_report import breakdown, print_table, rss_mb, snapshot_bytes
 from data.generator import generate_profiles
 from data.models import Base
 from retrieval.embeddings import get_embedder
 from retrieval.index import VectorIndex
 from retrieval.ranking import Candidates, combine, effective_metrics, signals
-from retrieval.search import rank, search, semantic_text
+from retrieval.search import search, semantic_text
 from retrieval.snapshot import OrgSnapshot, snapshots
 from retrieval.vectors import write_vectors
-
-SEED = 7
-LA = QueryLocation(city="Los Angeles", region="California", country="US")
-
-QUERIES: list[tuple[str, ParsedQuery]] = [
-    ("0: topic only", ParsedQuery(topics=["travel vlogs and hidden gems"])),
-    ("0: empty", ParsedQuery()),
-    ("1: niche", ParsedQuery(niches=["beauty"])),
-    ("1: platform", ParsedQuery(platforms=["tiktok"], topics=["dance challenges"])),
-    ("1: country", ParsedQuery(locations=[QueryLocation(country="GB")], topics=["street food"])),
-    ("2: niche+followers", ParsedQuery(niches=["fitness"], min_followers=50_000)),
-    ("2: niche+city", ParsedQuery(niches=["food"], locations=[LA])),
-    ("3: beauty LA 50K+", ParsedQuery(niches=["beauty"], locations=[LA], min_followers=50_000, topics=["skincare"])),
-    (
-        "3: tiktok budget women",
-        ParsedQuery(platforms=["tiktok"], max_rate_usd=Decimal(500), audience=AudienceConstraint(gender="female")),
-    ),
-    (
-        "3: micro travel verified",
-        ParsedQuery(niches=["travel"], min_followers=10_000, max_followers=99_999, verified=True),
-    ),
-    (
-        "4: food GB engaged verified",
-        ParsedQuery(niches=["food"], locations=[QueryLocation(country="GB")], min_engagement_rate=3.0, verified=False),
-    ),
-    (
-        "4: gaming yt/twitch en",
-        ParsedQuery(
-            niches=["gaming"],
-            platforms=["youtube", "twitch"],
-            min_followers=10_000,
-            languages=["en"],
-            topics=["minecraft speedruns"],
-        ),
-    ),
-]
-
-
-def constraint_count(q: ParsedQuery) -> int:
-    fields = q.model_dump(exclude={"topics", "sort"}, exclude_defaults=True)
-    if "min_followers" in fields and "max_followers" in fields:
-        fields.pop("max_followers")
-    return len(fields)
-
-
-# ---------------------------------------------------------------------- brute force
-
-
-def matches(p: dict[str, Any], q: ParsedQuery) -> bool:
-    """The constraints, checked one profile at a time in plain Python (independent of the numpy filters)."""
-    accounts = [a for a in p["platforms"] if not q.platforms or a["platform"] in q.platforms]
-    if q.niches and not set(q.niches) & set(p["niches"]):
-        return False
-    if q.platforms and not accounts:
-        return False
-    if q.platforms:
-        best = max(accounts, key=lambda a: a["followers"])
-        followers, er = best["followers"], best.get("engagement_rate")
-    else:
-        followers = sum(a["followers"] for a in p["platforms"])
-        rated = [a for a in p["platforms"] if a.get("engagement_rate") is not None]
-        weight = sum(a["followers"] for a in rated)
-        er = (sum(a["engagement_rate"] * a["followers"] for a in rated) / weight) if rated and weight else None
-    loc = p.get("location") or {}
-    for want in q.locations:
-        if want.city and (loc.get("city") or "").lower() != want.city.lower():
-            continue
-        if want.country and loc.get("country") != want.country:
-            continue
-        break
-    else:
-        if q.locations:
-            return False
-    if q.min_followers is not None and followers < q.min_followers:
-        return False
-    if q.max_followers is not None and followers > q.max_followers:
-        return False
-    if q.min_engagement_rate is not None and (er is None or er < q.min_engagement_rate - 1e-4):
-        return False
-    rate = (p.get("rates_usd") or {}).get("post")
-    if q.max_rate_usd is not None and rate is not None and Decimal(str(rate)) > q.max_rate_usd:
-        return False
-    if q.languages and not set(q.languages) & set(p.get("languages") or []):
-        return False
-    if q.audience is not None and q.audience.gender:
-        female = (p.get("audience") or {}).get("female_pct")
-        if female is None or (female < 50 if q.audience.gender == "female" else 100 - female < 50):
-            return False
-    return q.verified is None or bool(p.get("verified")) == q.verified
-
-
-def brute_force_sets(n: int) -> list[list[int]]:
-    """For each query, the generated-profile positions that satisfy it (streamed: no 100k dicts held)."""
-    hits: list[list[int]] = [[] for _ in QUERIES]
-    for i, p in enumerate(generate_profiles(n, seed=SEED)):
-        for k, (_, q) in enumerate(QUERIES):
-            if matches(p, q):
-                hits[k].append(i)
-    return hits
-
-
-# ---------------------------------------------------------------------- chroma baseline
-
-
-def baseline_metadata(p: dict[str, Any]) -> dict[str, Any]:
-    loc = p.get("location") or {}
-    rates = p.get("rates_usd") or {}
-    total = sum(a["followers"] for a in p["platforms"])
-    rated = [a for a in p["platforms"] if a.get("engagement_rate") is not None]
-    weight = sum(a["followers"] for a in rated)
-    er = sum(a["engagement_rate"] * a["followers"] for a in rated) / weight if rated and weight else -1.0
-    female = (p.get("audience") or {}).get("female_pct")
-    meta: dict[str, Any] = {
-        "followers": total,
-        "er": float(er),
-        "country": loc.get("country") or "",
-        "city": (loc.get("city") or "").lower(),
-        "verified": bool(p.get("verified")),
-        "rate_post": float(rates["post"]) if rates.get("post") is not None else -1.0,
-        "female": float(female) if female is not None else -1.0,
-    }
-    for niche in p["niches"]:
-        meta[f"niche_{niche}"] = True
-    for lang in p.get("languages") or []:
-        meta[f"lang_{lang}"] = True
-    for a in p["platforms"]:
-        meta[f"f_{a['platform']}"] = max(int(a["followers"]), int(meta.get(f"f_{a['platform']}", 0)))
-        meta[f"er_{a['platform']}"] = float(a.get("engagement_rate") or -1.0)
-    return meta
-
-
-def _any(clauses: list[dict[str, Any]]) -> dict[str, Any]:
-    return clauses[0] if len(clauses) == 1 else {"$or": clauses}
-
-
-def baseline_where(q: ParsedQuery) -> dict[str, Any] | None:
-    """The same constraints as a chroma `where` over `baseline_metadata`."""
-    parts: list[dict[str, Any]] = []
-    if q.niches:
-        parts.append(_any([{f"niche_{n}": True} for n in q.niches]))
-    if q.platforms:
-        per = []
-        for pl in q.platforms:
-            c: list[dict[str, Any]] = [{f"f_{pl}": {"$gte": q.min_followers or 0}}]
-            if q.max_followers is not None:
-                c.append({f"f_{pl}": {"$lte": q.max_followers}})
-            per.append(c[0] if len(c) == 1 else {"$and": c})
-        parts.append(_any(per))
-    else:
-        if q.min_followers is not None:
-            parts.append({"followers": {"$gte": q.min_followers}})
-        if q.max_followers is not None:
-            parts.append({"followers": {"$lte": q.max_followers}})
-    if q.locations:
-        locs = []
-        for loc in q.locations:
-            c = [{"city": loc.city.lower()}] if loc.city else []
-            c += [{"country": loc.country}] if loc.country else []
-            locs.append(c[0] if len(c) == 1 else {"$and": c})
-        parts.append(_any(locs))
-    if q.min_engagement_rate is not None:
-        parts.append({"er": {"$gte": q.min_engagement_rate}})
-    if q.max_rate_usd is not None:
-        parts.append({"$or": [{"rate_post": {"$lte": float(q.max_rate_usd)}}, {"rate_post": -1.0}]})
-    if q.languages:
-        parts.append(_any([{f"lang_{c}": True} for c in q.languages]))
-    if q.audience is not None and q.audience.gender:
-        parts.append(
-            {"female": {"$gte": 50.0}}
-            if q.audience.gender == "female"
-            else {"$and": [{"female": {"$gte": 0.0}}, {"female": {"$lte": 50.0}}]}
-        )
-    if q.verified is not None:
-        parts.append({"verified": q.verified})
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else {"$and": parts}
-
-
-# ---------------------------------------------------------------------- setup
 
 
 def pool_vectors(n: int, embed_limit: int) -> tuple[np.ndarray, float | None, int]:
@@ -253,8 +79,6 @@ def _client(path: Path) -> Any:
     from chromadb.config import Settings
 
     return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
-
-
 
 
 def bench_engine(path: Path) -> Engine:
@@ -322,10 +146,6 @@ def prepare(n: int, vectors: np.ndarray, log: Callable[[str], None]) -> dict[str
 
 
 # ---------------------------------------------------------------------- measurements
-
-
-def pct(values: list[float], q: float) -> float:
-    return float(np.percentile(np.asarray(values), q)) if values else float("nan")
 
 
 def time_ours(session: Session, org_id: str, index: VectorIndex, reps: int) -> dict[str, list[float]]:
@@ -458,17 +278,6 @@ def _as_input(p: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def snapshot_bytes(snap: OrgSnapshot) -> int:
-    total = sum(v.nbytes for v in vars(snap).values() if isinstance(v, np.ndarray))
-    for col in snap.tags.values():
-        total += sum(v.nbytes for v in col.values.values() if isinstance(v, np.ndarray))
-    return total
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def run_size(
     n: int, *, embed_limit: int, reps: int, baseline_reps: int, build_subset: int, log: Callable[[str], None]
 ) -> dict[str, Any]:
@@ -544,77 +353,6 @@ def run_size(
     result["peak_rss_mb"] = rss_mb()
     engine.dispose()
     return result
-
-
-def breakdown(snap: OrgSnapshot, session: Session, org_id: str, index: VectorIndex) -> dict[str, float]:
-    """Where the time of one search goes (median of 20 runs of the flagship query)."""
-    q = QUERIES[7][1]
-    embedder = get_embedder()
-    parts: dict[str, list[float]] = {
-        "query_embedding": [],
-        "version_check": [],
-        "filter_rank_reasons": [],
-        "row_count_check": [],
-    }
-    from retrieval.snapshot import refresh
-
-    for _ in range(20):
-        embedder.clear_cache()
-        t0 = time.perf_counter()
-        qvec = embedder.encode_query(semantic_text(q) or "")
-        t1 = time.perf_counter()
-        refresh(snap, session, recount=False)
-        t2 = time.perf_counter()
-        rank(snap, q, 20, qvec)
-        t3 = time.perf_counter()
-        refresh(snap, session, recount=True)
-        parts["row_count_check"].append((time.perf_counter() - t3) * 1000)
-        parts["query_embedding"].append((t1 - t0) * 1000)
-        parts["version_check"].append((t2 - t1) * 1000)
-        parts["filter_rank_reasons"].append((t3 - t2) * 1000)
-    return {k: statistics.median(v) for k, v in parts.items()}
-
-
-def print_table(results: list[dict[str, Any]]) -> None:
-    head = (
-        f"{'size':>8} {'ours p50':>9} {'ours p95':>9} {'flt p50':>8} {'base p50':>9} {'base p95':>9} "
-        f"{'base flt':>9} {'speedup':>8} {'recall@10':>9} {'base rec':>8} {'peak MB':>8}"
-    )
-    print(head)
-    for r in results:
-        lo, lb = r["latency_ms"]["ours"], r["latency_ms"]["baseline"]
-        rec = min(e["recall_at_10"] for e in r["recall"])
-        brec = [e["baseline_recall_at_10"] for e in r["recall"] if "baseline_recall_at_10" in e]
-        print(
-            f"{r['size']:>8,} {lo['p50']:>9.1f} {lo['p95']:>9.1f} {lo['filtered_p50']:>8.1f} {lb['p50']:>9.1f} "
-            f"{lb['p95']:>9.1f} {lb['filtered_p50']:>9.1f} {r['filtered_speedup_p50']:>7.1f}x {rec:>9.2f} "
-            f"{min(brec) if brec else float('nan'):>8.2f} {r['peak_rss_mb']:>8.0f}"
-        )
-    for r in results:
-        print(f"\n{r['size']:,} profiles — per query (ms, p50):")
-        for name, v in r["latency_ms"]["per_query"].items():
-            rec = next(e for e in r["recall"] if e["query"] == name)
-            print(
-                f"  {name:<30} ours {v['ours_p50']:7.1f}  baseline {v['baseline_p50']:8.1f}  matches "
-                f"{rec['matches_search']:>7,} (brute force {rec['matches_brute_force']:,})  "
-                f"recall@10 {rec['recall_at_10']:.2f}  baseline {rec.get('baseline_recall_at_10', float('nan')):.2f}"
-            )
-        b = r["breakdown_ms"]
-        print(
-            f"  time per search (flagship query): embedding {b['query_embedding']:.1f} ms, change check "
-            f"{b['version_check']:.1f} ms (at most 1/s), row-count check {b['row_count_check']:.1f} ms "
-            f"(at most 1/15 s), filter+rank+reasons {b['filter_rank_reasons']:.1f} ms"
-        )
-        print(
-            f"  snapshot build {r['snapshot_build_s']:.1f} s, {r['snapshot_mb']:.0f} MB arrays; SQL load "
-            f"{r['sql_load_s']:.0f} s; vectors: {r['embedded']:,} embedded, {r['reused_vectors']:,} reused"
-        )
-        if "build" in r:
-            bld = r["build"]
-            print(
-                f"  build rate ({bld['subset']} profiles): reindex_org {bld['reindex_per_s']:.1f}/s, "
-                f"plain encode loop {bld['plain_encode_per_s']:.1f}/s"
-            )
 
 
 def main(

@@ -14,7 +14,7 @@ import pytest
 
 from agent.query.schema import ParsedQuery
 from bench.scale_bench import row_from_profile
-from bench.search_bench import QUERIES
+from bench.search_queries import QUERIES
 from data.generator import generate_profiles
 from retrieval.bundle import Bundle, BundleError, BundleReader, BundleWriter
 from retrieval.search import rank
