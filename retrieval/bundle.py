@@ -143,6 +143,24 @@ class Bundle:
         self._mm.madvise(advice, lo, start + arr.nbytes - lo)
 
 
+    def advise_rows(self, name: str, rows: np.ndarray, advice: int, whole_above: int = 2048) -> None:
+        """madvise only the pages holding `rows` of a 2-D array (the whole array past `whole_above` rows:
+        one call over the range then beats a call per run of pages)."""
+        if len(rows) > whole_above:
+            self.advise(name, advice)
+            return
+        arr = self.arrays[name]
+        base = arr.__array_interface__["data"][0] - _address(self._mm)
+        size = mmap.PAGESIZE
+        row_bytes = arr.strides[0]
+        first = (base + np.asarray(rows, dtype=np.int64) * row_bytes) // size
+        last = (base + (np.asarray(rows, dtype=np.int64) + 1) * row_bytes - 1) // size
+        pages = np.unique(np.concatenate([first, last]))
+        breaks = np.flatnonzero(np.diff(pages) > 1)
+        for lo, hi in zip(np.r_[pages[:1], pages[breaks + 1]], np.r_[pages[breaks], pages[-1:]], strict=True):
+            self._mm.madvise(advice, int(lo) * size, (int(hi) - int(lo) + 1) * size)
+
+
 def _address(mm: mmap.mmap) -> int:
     return np.frombuffer(mm, dtype=np.uint8, count=1).__array_interface__["data"][0]
 

@@ -58,7 +58,7 @@ class CoarseVectors:
     resid: np.ndarray  # (n,)
     exact: Any  # (n, D) float32
     z: float = DEFAULT_Z
-    after_exact: Callable[[], None] | None = None
+    after_exact: Callable[[np.ndarray], None] | None = None
 
     @property
     def n(self) -> int:
@@ -69,6 +69,8 @@ class CoarseVectors:
         q = np.asarray(qvec, dtype=np.float32)
         qc = q @ self.basis
         rq = float(np.linalg.norm(q - qc @ self.basis.T))
+        if len(rows) == self.n:  # no filter: no gather
+            return self.coarse @ qc, (self.z * rq) * self.resid
         # Most rows pass: one contiguous gemv beats gathering rows first.
         sims = (self.coarse @ qc)[rows] if len(rows) * 4 > self.n else self.coarse[rows] @ qc
         return sims, (self.z * rq) * self.resid[rows]
@@ -81,7 +83,7 @@ class CoarseVectors:
         out = np.empty(len(rows), dtype=np.float32)
         out[order] = self.exact[rows[order]] @ np.asarray(qvec, dtype=np.float32)
         if self.after_exact is not None:
-            self.after_exact()
+            self.after_exact(rows)
         return out
 
     def search(self, qvec: np.ndarray, candidate_mask: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

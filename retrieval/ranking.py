@@ -50,11 +50,15 @@ def effective_metrics(snap: OrgSnapshot, q: ParsedQuery) -> tuple[np.ndarray, np
     n = snap.n
     if q.platforms:
         cols = [PLATFORM_INDEX[p] for p in q.platforms]
-        followers = snap.plat_followers[:n, cols].max(axis=1)
-        ers = snap.plat_er[:n, cols]
-        # Engagement of the requested platform with the most followers (NaN when it reports none).
-        best = np.argmax(snap.plat_followers[:n, cols], axis=1)
-        engagement = ers[np.arange(n), best]
+        # Engagement of the requested platform with the most followers (NaN when it reports none); on a
+        # tie the first requested platform wins. One column at a time: a fancy-indexed (n, k) copy and
+        # argmax cost ~100 ms at 1M rows, a column of a column-major mapped snapshot is contiguous.
+        followers = np.array(snap.plat_followers[:n, cols[0]])
+        engagement = np.array(snap.plat_er[:n, cols[0]])
+        for j in cols[1:]:
+            more = snap.plat_followers[:n, j] > followers
+            followers = np.where(more, snap.plat_followers[:n, j], followers)
+            engagement = np.where(more, snap.plat_er[:n, j], engagement)
     else:
         followers = snap.total_followers[:n]
         engagement = snap.avg_er[:n]

@@ -25,9 +25,10 @@ from retrieval.bundle import Bundle, BundleReader, BundleWriter
 from retrieval.coarse import DEFAULT_DIM, DEFAULT_Z, CoarseVectors, fit_basis, project_chunks
 from retrieval.snapshot import OrgSnapshot
 
-FORMAT = 1
+FORMAT = 2
 COLUMNS = ("alive", "updated", "total_followers", "avg_er", "verified", "country", "region", "city",
            "plat_followers", "plat_er", "rate_cents", "female", "ages", "has_emb")
+COLUMN_MAJOR = ("plat_followers", "plat_er", "ages")  # stored [k, n]: one platform's column is contiguous
 CHUNK = 65_536
 BASIS_SAMPLE = 20_000
 
@@ -68,7 +69,7 @@ def export(
     basis = fit_basis(np.asarray(matrix[np.sort(pick)]) if len(pick) else np.eye(dim, dtype=np.float32), coarse_dim)
     with BundleWriter(path, meta) as w:
         for name in COLUMNS:
-            w.add(name, getattr(snap, name)[:n])
+            w.add(name, getattr(snap, name)[:n].T if name in COLUMN_MAJOR else getattr(snap, name)[:n])
         for name, col in dense.items():
             values = meta["dense_tags"][name]
             w.add_chunks(f"tag_{name}", np.bool_, (n,), ([col.values[v][:n]] for v in values))
@@ -128,7 +129,7 @@ class MappedSnapshot:
         self.n: int = int(meta["n"])
         self.version = meta.get("version")
         for name in COLUMNS:
-            setattr(self, name, arrays[name])
+            setattr(self, name, arrays[name].T if name in COLUMN_MAJOR else arrays[name])
         self.location_codes: dict[str, dict[str, int]] = meta["location_codes"]
         self.tags: dict[str, MappedTag] = {}
         for name, values in meta["dense_tags"].items():
@@ -137,7 +138,7 @@ class MappedSnapshot:
             self.tags[name] = MappedTag(values, indptr=arrays[f"csr_{name}_indptr"], rows=arrays[f"csr_{name}_rows"])
         self.emb = arrays["emb"]
         self._ids = arrays["ids"]
-        release = (lambda: bundle.advise("emb", mmap.MADV_DONTNEED)) if release_rescored else None
+        release = (lambda rows: bundle.advise_rows("emb", rows, mmap.MADV_DONTNEED)) if release_rescored else None
         self.vectors = CoarseVectors(basis=arrays["basis"], coarse=arrays["coarse"], resid=arrays["resid"],
                                      exact=self.emb, z=z, after_exact=release)
 

@@ -34,7 +34,7 @@ def test_recall_at_10_against_exact_filtered_search() -> None:
     rng = np.random.default_rng(3)
     hits = total = 0
     rounds: list[int] = []
-    vec.after_exact = lambda: rounds.append(i)
+    vec.after_exact = lambda rows: rounds.append(i)
     for i in range(60):
         q = x[rng.integers(len(x))] + 0.5 * rng.standard_normal(384).astype(np.float32)
         q /= np.linalg.norm(q)

@@ -170,3 +170,17 @@ def test_mapped_snapshot_follows_a_replaced_file(tmp_path: Path) -> None:
     assert (first.version, second.version) == (1, 2)
     assert first.alive_count == 400 and second.alive_count == 399
     assert rank_rows(second, ParsedQuery(), 500, None).total_matches == 399
+
+
+def test_released_rows_read_back_the_same(tmp_path: Path) -> None:
+    """MADV_DONTNEED drops pages from this process only: the next read faults them back from the file."""
+    import mmap
+
+    path = tmp_path / "s.bundle"
+    with BundleWriter(path) as w:
+        w.add("emb", np.arange(4000 * 384, dtype=np.float32).reshape(4000, 384))
+    b = Bundle(path)
+    before = b.arrays["emb"][[3, 900, 901, 3999]].copy()
+    b.advise_rows("emb", np.array([3, 900, 901, 3999]), mmap.MADV_DONTNEED)
+    b.advise_rows("emb", np.arange(3000), mmap.MADV_DONTNEED, whole_above=10)
+    assert np.array_equal(b.arrays["emb"][[3, 900, 901, 3999]], before)
