@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -190,3 +192,51 @@ def add_negotiation(s: Session, campaign: Campaign, inf: Influencer, status: str
     neg.status = status
     s.flush()
     return neg
+
+
+# --- search and voice ------------------------------------------------------------------------------------------
+
+def searchable_profile(name: str, followers: int, niches: list[str], topics: list[str]) -> InfluencerIn:
+    """A Los Angeles Instagram creator whose bio names its topics (for the retrieval tests)."""
+    return InfluencerIn.model_validate({
+        "name": name, "bio": f"{name} talks about {', '.join(topics)}", "niches": niches, "topics": topics,
+        "location": {"city": "Los Angeles", "region": "California", "country": "US"},
+        "platforms": [{"platform": "instagram", "handle": name.lower().replace(" ", ""), "followers": followers,
+                       "engagement_rate": 3.0}],
+        "rates_usd": {"post": 500},
+    })
+
+
+_ZONES = [("London", "GB", "Europe/London"), ("New York", "US", "America/New_York"),
+          ("Los Angeles", "US", "America/Los_Angeles"), ("Tokyo", "JP", "Asia/Tokyo"),
+          ("Sydney", "AU", "Australia/Sydney")]
+
+
+def awake_city() -> dict[str, str]:
+    """A city where it is now daytime, so a call to a creator there is within calling hours."""
+    now = datetime.now(UTC)
+    city, country, _ = next(z for z in _ZONES if 10 <= now.astimezone(ZoneInfo(z[2])).hour < 19)
+    return {"city": city, "country": country}
+
+
+def voice_negotiation(client: Any, tenant: Any, database_url: str, **campaign_fields: Any) -> str:
+    """A voice negotiation (target 2,000, max 3,000) with a creator who has a phone number and is awake."""
+    [inf] = seed_creators(database_url, tenant.org_id, 1, domain=f"{os.urandom(4).hex()}.example",
+                          phone="+13105550100", location=awake_city())
+    campaign = make_campaign(client, tenant, **campaign_fields)
+    r = client.post("/api/v1/negotiations", headers=tenant.headers("manager"), json={
+        "campaign_id": campaign["id"], "influencer_id": inf, "channel": "voice", "target_usd": 2000,
+        "max_usd": 3000, "deliverables": ["1 reel", "3 stories"]})
+    assert r.status_code == 201, r.json
+    return r.json["id"]
+
+
+def simulated_call(database_url: str, neg: str, **fields: Any) -> str:
+    """A call row on the simulated provider for negotiation `neg`, with `fields` set on it."""
+    from api.calls.records import create_call
+
+    with session_scope(database_url) as s:
+        call = create_call(s, s.get(Negotiation, neg), provider="simulated", to_number=None, max_attempts=3)
+        for name, value in fields.items():
+            setattr(call, name, value)
+        return call.id

@@ -14,33 +14,12 @@ from sqlalchemy.orm import Session
 from agent.query.schema import ParsedQuery
 from data.influencers import create_influencer
 from data.models import Base, Influencer, Organization
-from data.schemas import InfluencerIn, InfluencerPatch
+from data.schemas import InfluencerPatch
 from retrieval import VectorIndex, reindex_org, search, sync_influencers
 from retrieval.embeddings import use_embedder
 from retrieval.snapshot import snapshots
-from tests.builders import use_env
+from tests.builders import searchable_profile, use_env
 from tests.fakes.hashing_embedder import HashingEmbedder
-
-
-def profile(name: str, followers: int, niches: list[str], topics: list[str]) -> InfluencerIn:
-    return InfluencerIn.model_validate(
-        {
-            "name": name,
-            "bio": f"{name} talks about {', '.join(topics)}",
-            "niches": niches,
-            "topics": topics,
-            "location": {"city": "Los Angeles", "region": "California", "country": "US"},
-            "platforms": [
-                {
-                    "platform": "instagram",
-                    "handle": name.lower().replace(" ", ""),
-                    "followers": followers,
-                    "engagement_rate": 3.0,
-                }
-            ],
-            "rates_usd": {"post": 500},
-        }
-    )
 
 
 @pytest.fixture()
@@ -58,9 +37,9 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, A
         s.commit()
         ids = {}
         for p in (
-            profile("Ana Bake", 40_000, ["food"], ["sourdough baking"]),
-            profile("Ben Lift", 90_000, ["fitness"], ["powerlifting"]),
-            profile("Cat Code", 15_000, ["tech"], ["python programming"]),
+            searchable_profile("Ana Bake", 40_000, ["food"], ["sourdough baking"]),
+            searchable_profile("Ben Lift", 90_000, ["fitness"], ["powerlifting"]),
+            searchable_profile("Cat Code", 15_000, ["tech"], ["python programming"]),
         ):
             ids[p.name] = create_influencer(s, org.id, p).id
         s.commit()
@@ -103,7 +82,7 @@ def test_reindex_and_sync_follow_sql(env: dict[str, Any]) -> None:
     assert index.count(env["other"]) == 0
     with Session(engine) as s:
         s.delete(s.get(Influencer, env["ids"]["Cat Code"]))
-        new = create_influencer(s, org, profile("Dan Trail", 60_000, ["outdoors"], ["trail running"])).id
+        new = create_influencer(s, org, searchable_profile("Dan Trail", 60_000, ["outdoors"], ["trail running"])).id
         s.commit()
         sync_influencers(s, org, [env["ids"]["Cat Code"], new], index=index)
     ids, _, _ = index.get_embeddings(org)
@@ -138,7 +117,7 @@ def test_snapshot_sees_changes_made_by_another_process(env: dict[str, Any]) -> N
             only_set=True,
         )
         worker.delete(worker.get(Influencer, env["ids"]["Cat Code"]))
-        new = create_influencer(worker, org, profile("Eve Big", 500_000, ["fitness"], ["marathons"])).id
+        new = create_influencer(worker, org, searchable_profile("Eve Big", 500_000, ["fitness"], ["marathons"])).id
         worker.commit()
         snapshot_before = snapshots.peek(worker, org)
         snapshots._snapshots.clear()  # the worker process has no snapshot of its own
@@ -163,7 +142,7 @@ def test_in_process_sync_updates_snapshot_immediately(env: dict[str, Any], monke
     with Session(engine) as s:
         reindex_org(s, org, index=index)
         assert search(s, org, ParsedQuery(niches=["outdoors"])).total_matches == 0
-        new = create_influencer(s, org, profile("Fay Peak", 70_000, ["outdoors"], ["alpine climbing"])).id
+        new = create_influencer(s, org, searchable_profile("Fay Peak", 70_000, ["outdoors"], ["alpine climbing"])).id
         s.commit()
         sync_influencers(s, org, [new], index=index)
         out = search(s, org, ParsedQuery(niches=["outdoors"]))

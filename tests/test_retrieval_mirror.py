@@ -22,9 +22,8 @@ from data.models import Base, Influencer, Organization, ProfileVector
 from retrieval import VectorIndex, mirror, search, set_index, sync_influencers
 from retrieval.embeddings import use_embedder
 from retrieval.snapshot import SnapshotUnavailable, snapshots
-from tests.builders import use_env
+from tests.builders import searchable_profile, use_env
 from tests.fakes.hashing_embedder import HashingEmbedder
-from tests.test_retrieval_index import profile
 
 HOLD_LOCK = """
 import fcntl, sys, time
@@ -58,7 +57,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, A
 
 def _add(engine: Any, org: str, name: str, topic: str) -> str:
     with Session(engine) as s:
-        new = create_influencer(s, org, profile(name, 20_000, ["food"], [topic])).id
+        new = create_influencer(s, org, searchable_profile(name, 20_000, ["food"], [topic])).id
         s.commit()
         sync_influencers(s, org, [new])
     return new

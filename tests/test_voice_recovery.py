@@ -5,31 +5,20 @@ again through GET conversation). The real SDK talks to the fake ElevenLabs API o
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from api.jobs import wait_idle
-from tests.builders import make_campaign, seed_creators
+from tests.builders import simulated_call, voice_negotiation
 from tests.fakes.elevenlabs_server import FakeElevenLabs, conversation_body
 from voice.webhooks import sign
 
-_ZONES = [("London", "GB", "Europe/London"), ("New York", "US", "America/New_York"),
-          ("Los Angeles", "US", "America/Los_Angeles"), ("Tokyo", "JP", "Asia/Tokyo"),
-          ("Sydney", "AU", "Australia/Sydney")]
 WEBHOOK_SECRET = "whsec-recovery"
-
-
-def _awake_city() -> dict[str, str]:
-    now = datetime.now(UTC)
-    city, country, _ = next(z for z in _ZONES if 10 <= now.astimezone(ZoneInfo(z[2])).hour < 19)
-    return {"city": city, "country": country}
 
 
 @pytest.fixture()
@@ -45,17 +34,6 @@ def fake(app: Any) -> Iterator[FakeElevenLabs]:
             yield server
         finally:
             app.extensions["settings"] = before
-
-
-def _negotiation(client: Any, tenant: Any, database_url: str, **campaign_fields: Any) -> str:
-    [inf] = seed_creators(database_url, tenant.org_id, 1, domain=f"{os.urandom(4).hex()}.example",
-                          phone="+13105550100", location=_awake_city())
-    campaign = make_campaign(client, tenant, **campaign_fields)
-    r = client.post("/api/v1/negotiations", headers=tenant.headers("manager"), json={
-        "campaign_id": campaign["id"], "influencer_id": inf, "channel": "voice", "target_usd": 2000,
-        "max_usd": 3000, "deliverables": ["1 reel", "3 stories"]})
-    assert r.status_code == 201, r.json
-    return r.json["id"]
 
 
 def _call(client: Any, tenant: Any, call_id: str) -> dict[str, Any]:
@@ -88,7 +66,7 @@ def test_a_dial_whose_answer_never_came_back_is_not_redialed(client: Any, tenant
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from api.calls.tasks import dispatch_due, place
 
-    neg = _negotiation(client, tenant, database_url)
+    neg = voice_negotiation(client, tenant, database_url)
     fake.queue_hang(3)  # ElevenLabs receives the call (it dials) but answers after our 0.5 s timeout
     call_id = client.post(f"/api/v1/negotiations/{neg}/calls", json={},
                           headers=tenant.headers("manager")).json["call_id"]
@@ -121,7 +99,7 @@ def test_a_dial_task_delivered_twice_rings_once(client: Any, tenant: Any, databa
                                                 fake: FakeElevenLabs) -> None:
     from api.calls.tasks import place
 
-    neg = _negotiation(client, tenant, database_url)
+    neg = voice_negotiation(client, tenant, database_url)
     app.extensions["settings"] = app.extensions["settings"].model_copy(update={"elevenlabs_timeout_s": 5.0})
     with app.app_context():
         from api.calls.records import create_call
@@ -164,7 +142,7 @@ def test_a_call_whose_webhook_never_came_is_recovered(client: Any, tenant: Any, 
                                                       fake: FakeElevenLabs, monkeypatch: pytest.MonkeyPatch) -> None:
     from api.calls.tasks import RECOVER_AFTER, dispatch_due, recover
 
-    neg = _negotiation(client, tenant, database_url)
+    neg = voice_negotiation(client, tenant, database_url)
     call_id = client.post(f"/api/v1/negotiations/{neg}/calls", json={},
                           headers=tenant.headers("manager")).json["call_id"]
     assert wait_idle(30)
@@ -214,7 +192,7 @@ def test_recovery_gives_up_after_a_day(client: Any, tenant: Any, database_url: s
                                        fake: FakeElevenLabs, monkeypatch: pytest.MonkeyPatch) -> None:
     from api.calls.tasks import RECOVER_GIVE_UP, recover
 
-    neg = _negotiation(client, tenant, database_url)
+    neg = voice_negotiation(client, tenant, database_url)
     call_id = client.post(f"/api/v1/negotiations/{neg}/calls", json={},
                           headers=tenant.headers("manager")).json["call_id"]
     assert wait_idle(30)
@@ -241,7 +219,7 @@ def test_an_unanswered_call_is_retried_up_to_the_campaign_setting(client: Any, t
     from api.calls.reconcile import RETRY_AFTER
     from api.calls.tasks import dispatch_due, place
 
-    neg = _negotiation(client, tenant, database_url, call_attempts_max=2)
+    neg = voice_negotiation(client, tenant, database_url, call_attempts_max=2)
     call_id = client.post(f"/api/v1/negotiations/{neg}/calls", json={},
                           headers=tenant.headers("manager")).json["call_id"]
     assert wait_idle(30)
@@ -274,26 +252,14 @@ def test_an_unanswered_call_is_retried_up_to_the_campaign_setting(client: Any, t
     assert campaign["call_attempts_max"] == 2
 
 
-def _simulated_call(database_url: str, neg: str, **fields: Any) -> str:
-    from api.calls.records import create_call
-    from data.db import session_scope
-    from data.models import Negotiation
-
-    with session_scope(database_url) as s:
-        call = create_call(s, s.get(Negotiation, neg), provider="simulated", to_number=None, max_attempts=3)
-        for name, value in fields.items():
-            setattr(call, name, value)
-        return call.id
-
-
 def test_two_deliveries_reading_the_same_state_dial_once(client: Any, tenant: Any, database_url: str, app: Any,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     if not database_url.startswith("sqlite"):
         pytest.skip("PostgreSQL locks the call row while it is claimed: the other delivery waits instead")
     from api.calls import tasks
 
-    neg = _negotiation(client, tenant, database_url)
-    call_id = _simulated_call(database_url, neg)
+    neg = voice_negotiation(client, tenant, database_url)
+    call_id = simulated_call(database_url, neg)
     real = tasks.opted_out
 
     def meanwhile(*args: Any) -> bool:  # the other delivery claims the call between our read and our write
@@ -313,8 +279,8 @@ def test_without_a_broker_the_process_dispatches_due_calls(client: Any, tenant: 
                                                            app: Any) -> None:
     from api.calls.tasks import dispatch_forever
 
-    neg = _negotiation(client, tenant, database_url)
-    call_id = _simulated_call(database_url, neg, not_before=datetime.now(UTC) - timedelta(seconds=1))
+    neg = voice_negotiation(client, tenant, database_url)
+    call_id = simulated_call(database_url, neg, not_before=datetime.now(UTC) - timedelta(seconds=1))
     stop = threading.Event()
     loop = threading.Thread(target=dispatch_forever, args=(app, 0.05, stop), daemon=True)
     loop.start()
@@ -335,8 +301,8 @@ def test_a_call_that_breaks_off_is_failed_not_left_dialing(client: Any, tenant: 
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from api.calls import tasks
 
-    neg = _negotiation(client, tenant, database_url)
-    call_id = _simulated_call(database_url, neg)
+    neg = voice_negotiation(client, tenant, database_url)
+    call_id = simulated_call(database_url, neg)
 
     def broken(body: dict[str, Any]) -> Any:
         raise RuntimeError("the database went away mid-call")

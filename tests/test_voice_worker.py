@@ -26,9 +26,9 @@ def test_a_worker_places_a_simulated_call(client: Any, tenant: Any, database_url
     if not database_url.startswith("sqlite"):
         pytest.skip("the worker's imports do not depend on the database: once is enough")
     redis_url = service_url("TEST_REDIS_URL")
-    from tests.test_voice_recovery import _negotiation, _simulated_call
+    from tests.builders import simulated_call, voice_negotiation
 
-    call_id = _simulated_call(database_url, _negotiation(client, tenant, database_url))
+    call_id = simulated_call(database_url, voice_negotiation(client, tenant, database_url))
     queue = f"voice-test-{os.urandom(4).hex()}"
     env = {**os.environ, "DATABASE_URL": database_url, "CELERY_BROKER_URL": redis_url,
            "CHROMA_PATH": str(tmp_path / "chroma"), "VOICE_PROVIDER": "simulated"}
