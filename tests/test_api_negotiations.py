@@ -119,6 +119,11 @@ def test_validation_roles_and_tenancy(client, tenant, other_tenant, setup_ids):
     listed = client.get(f"/api/v1/negotiations?campaign_id={campaign_id}", headers=tenant.headers("evaluator"))
     assert [n["id"] for n in listed.json["items"]] == [neg["id"]]
     assert listed.json["items"][0]["last_message"] == neg["messages"][-1]["text"]
+    by_channel = {c: client.get(f"/api/v1/negotiations?campaign_id={campaign_id}&channel={c}",
+                                headers=tenant.headers("evaluator")).json["items"] for c in ("email", "chat")}
+    assert [n["id"] for n in by_channel["email"]] == [neg["id"]] and by_channel["chat"] == []
+    bad = client.get("/api/v1/negotiations?channel=fax", headers=tenant.headers("evaluator"))
+    assert bad.status_code == 422 and "query.channel" in bad.json["error"]["fields"]
 
 
 def test_state_survives_a_new_app_process(client, tenant, setup_ids, database_url):

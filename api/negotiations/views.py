@@ -59,6 +59,7 @@ class NegotiationListQuery(PageQuery):
     campaign_id: str | None = None
     influencer_id: str | None = None
     status: Literal["open", "agreed", "declined", "escalated", "expired"] | None = None
+    channel: Literal["email", "voice", "chat"] | None = None
 
 
 def _load(negotiation_id: str, *, for_update: bool = False) -> Negotiation:
@@ -163,7 +164,7 @@ def load_negotiation_state(negotiation_id: str) -> Negotiation:
 @validated(query=NegotiationListQuery)
 def list_negotiations(query: NegotiationListQuery) -> dict[str, Any]:
     stmt = select(Negotiation).where(Negotiation.org_id == current_org_id())
-    for column in ("campaign_id", "influencer_id", "status"):
+    for column in ("campaign_id", "influencer_id", "status", "channel"):
         if getattr(query, column):
             stmt = stmt.where(getattr(Negotiation, column) == getattr(query, column))
     session = db_session()

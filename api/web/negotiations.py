@@ -45,7 +45,8 @@ def _priority(row: dict[str, Any]) -> tuple[int, float]:
 def inbox() -> Any:
     filters = {"status": request.args.get("status") or None, "campaign_id": request.args.get("campaign_id") or None}
     channel = request.args.get("channel") or None
-    answer = client.get("/api/v1/negotiations", limit=INBOX_PAGE, cursor=request.args.get("cursor"), **filters)
+    answer = client.get("/api/v1/negotiations", limit=INBOX_PAGE, cursor=request.args.get("cursor"), channel=channel,
+                        **filters)
     campaigns_answer = client.get("/api/v1/campaigns", limit=200)
     campaigns = campaigns_answer.body["items"] if campaigns_answer.ok else []
     names = {c["id"]: c["name"] for c in campaigns}
@@ -55,8 +56,6 @@ def inbox() -> Any:
                                next_cursor=None)
     rows = []
     for item in answer.body["items"]:
-        if channel and item["channel"] != channel:
-            continue
         detail = client.get(f"/api/v1/negotiations/{item['id']}")
         creator = client.get(f"/api/v1/influencers/{item['influencer_id']}") if item.get("influencer_id") else None
         full = detail.body if detail.ok else {}
