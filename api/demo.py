@@ -19,6 +19,7 @@ from agent.negotiation import service
 from data.db import session_scope
 from data.models import Campaign, CampaignMember, Influencer, Job, Negotiation, Replay
 from data.statuses import JobStatus, MemberStatus
+from voice.calling_rules import InvalidPhoneNumber, to_e164
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,9 @@ TARGET, CEILING = Decimal("2000"), Decimal("3000")
 class Script:
     channel: str
     lines: tuple[str, ...]
+    closing: str | None = None
+    """Said once more if the negotiation is still open after `lines` (`{offer}`: the agent's last offer), so the
+    demo's outcome does not hang on how the policy happens to answer; None leaves it open (for the takeover)."""
 
 
 SCRIPTS = (  # the creators' side of each demo negotiation, in order
@@ -50,9 +54,15 @@ SCRIPTS = (  # the creators' side of each demo negotiation, in order
     Script("email", ("My rate is $3,200 for the reel plus stories.", "I can do $2,900.", "$2,700 and we have a deal.",
                      "Great, confirmed.")),
     Script("chat", ("I only do exclusive deals, and I'd need 12 months exclusivity. $6,000.",)),
-    Script("email", ("Thank you! $1,800 works for me.",)),
-    Script("chat", ("I'm flattered. My usual is $3,500.", "Could you do $3,100?", "Fine, let's go with your offer.")),
-    Script("email", ("I'm fully booked this season, sorry — no thanks.",)),
+    Script("email", ("Thank you! $1,800 works for me.",), closing="Okay, {offer} works. Deal."),
+    Script("chat", ("I'm flattered. My usual is $3,500.", "Could you do $3,100?", "Fine, let's go with your offer."),
+           closing="Alright, {offer} it is. Deal."),
+    Script("email", ("I'm fully booked this season, sorry — no thanks.",), closing="Please stop contacting me."),
+    Script("email", ("Hi! For that package I'd ask $2,700.", "I can come down to $2,500."),
+           closing="Alright, {offer} it is. Deal."),
+    Script("chat", ("I'd need $4,500 for this.", "That's too low for me, sorry. I'll pass."),
+           closing="Please stop contacting me."),
+    Script("chat", ("$3,000 and I'm in.", "I could do $2,800 at most.")),
 )
 VOICE_PERSONA = "flexible"
 MEMBER_STATUSES = (  # the members without a negotiation: one each, in this order
@@ -83,7 +93,7 @@ def seed_demo_content(database_url: str, org_id: str) -> str | None:
             s.add(CampaignMember(org_id=org_id, campaign_id=campaign_id, influencer_id=creator.id,
                                  status=BY_NEGOTIATION.get(neg.status, MemberStatus.NEGOTIATING)))
         rest = creators[len(SCRIPTS):]
-        voice_creator = next((c for c in rest if c.phone), None)
+        voice_creator = next((c for c in rest if _callable(c)), None)
         voice_negotiation = None
         if voice_creator is not None:
             rest.remove(voice_creator)
@@ -116,8 +126,23 @@ def _play(s, campaign: Campaign, creator: Influencer, script: Script, provider) 
         try:
             service.take_message(s, neg, line, provider=provider)
         except service.NegotiationClosed:
-            break
+            return neg
+    if script.closing is not None and neg.status == "open":
+        ours = [o.amount_usd for o in sorted(neg.offers, key=lambda o: o.seq) if o.role == "agent"]
+        offer = f"${ours[-1]:,.0f}" if ours else f"${TARGET:,.0f}"
+        service.take_message(s, neg, script.closing.format(offer=offer), provider=provider)
     return neg
+
+
+def _callable(creator: Influencer) -> bool:
+    """Whether the creator's phone is a real number (the generator also writes fictional-range ones)."""
+    if not creator.phone:
+        return False
+    try:
+        to_e164(creator.phone, creator.country)
+    except InvalidPhoneNumber:
+        return False
+    return True
 
 
 def _simulated_call(database_url: str, negotiation_id: str) -> None:
