@@ -61,6 +61,8 @@ _ASK_BEFORE_RE = re.compile(
     r"i(?:'d| would)? need|at least|settle (?:at|for)|meet (?:in the middle|halfway) at|counter|package|all[- ]in|"
     r"total|comes to|charge|i want|i'd want|rate (?:is|for)|price (?:is|for)|go (?:up|down) to)\W+(?:\w+\W+){0,3}$"
 )
+# "…, so $2,400 total", "$2,400 all in": the amount the creator sums their quote to, over its itemised parts.
+_TOTAL_AFTER_RE = re.compile(r"^\W{0,3}(?:total|in total|all[- ]in|altogether|overall|for everything|for the lot)\b")
 _HISTORY_BEFORE_RE = re.compile(
     r"(?:bought|paid|retail|originally|new (?:for|at)|listed|msrp|saw (?:one|it|them)|sells? for|selling for|"
     r"in stores|on amazon|worth|last (?:campaign|brand|time|year)|usually|normally|typically|you offered|your offer|"
@@ -86,6 +88,8 @@ def _pick_amount(text: str, amounts: list[Amount], ctx: NegotiationContext) -> A
         score = 0.0
         if _ASK_BEFORE_RE.search(before):
             score += 2
+        if len(amounts) > 1 and _TOTAL_AFTER_RE.search(lowered[amount.end:amount.end + 20]):
+            score += 3
         if _HISTORY_BEFORE_RE.search(before):
             score -= 2
         if len(amounts) > 1 and _matches(amount.total_usd, ctx.last_agent_offer_usd):
