@@ -84,8 +84,11 @@ class DealProbabilityModel:
         x = np.atleast_2d(np.asarray(x, dtype=np.float32)).astype(np.float64)
         flat = x.ravel()
         row_start = (np.arange(x.shape[0], dtype=np.intp) * x.shape[1])[:, None]
-        node = np.broadcast_to(self._roots, (x.shape[0], len(self._roots)))
-        for _ in range(self._depth):
+        # The first level reads one column per tree at its root: a column gather, no per-row node lookups.
+        # (C order, as the other levels: the leaf values are then summed in the same order as before.)
+        goes_left = np.ascontiguousarray(x[:, self._feature[self._roots]] <= self._threshold[self._roots])
+        node = self._children[2 * self._roots + goes_left]
+        for _ in range(self._depth - 1):
             goes_left = flat[row_start + self._feature[node]] <= self._threshold[node]
             node = self._children[2 * node + goes_left]
         return self._init + self._lr * self._value[node].sum(axis=1)
