@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from api.demo import seed_demo_content
 from data.db import session_scope
@@ -167,3 +167,26 @@ def test_screens_are_not_in_the_openapi_document_but_the_new_api_routes_are(clie
     for path in ("/api/v1/negotiations/{negotiation_id}/takeover", "/api/v1/negotiations/{negotiation_id}/resume",
                  "/api/v1/negotiations/{negotiation_id}/agent-messages", "/api/v1/replays"):
         assert path in paths
+
+
+def test_the_inbox_orders_the_whole_list_not_each_page(app, tenant, demo, monkeypatch):
+    """With pages of 4, the escalation (created eighth of the demo's negotiations) still heads page 1, the open
+    ones follow by rising deal probability, and the closed ones come on the later pages."""
+    from api.web import negotiations as inbox_view
+
+    monkeypatch.setattr(inbox_view, "INBOX_PAGE", 4)
+    client = app.test_client()
+    sign_in(client, tenant.keys["admin"])
+    pages = []
+    for page in range(1, 8):
+        html = client.get(f"/app/negotiations?page={page}").data.decode()
+        pages.append(re.findall(r'<span class="badge (open|escalated|agreed|declined|expired)">', html))
+        if "Next page" not in html:
+            break
+    seen = [status for page in pages for status in page]
+    assert pages[0][0] == "escalated" and len(pages) > 1 and all(len(p) <= 4 for p in pages)
+    rank = {"escalated": 0, "open": 1}
+    assert [rank.get(s, 2) for s in seen] == sorted(rank.get(s, 2) for s in seen)
+    with session_scope(client.application.extensions["settings"].database_url) as s:
+        assert len(seen) == s.scalar(select(func.count()).select_from(Negotiation).where(
+            Negotiation.org_id == tenant.org_id))

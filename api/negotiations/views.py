@@ -181,6 +181,7 @@ def list_negotiations(query: NegotiationListQuery) -> dict[str, Any]:
     def summary(neg: Negotiation) -> dict[str, Any]:
         return {"id": neg.id, "campaign_id": neg.campaign_id, "influencer_id": neg.influencer_id,
                 "channel": neg.channel, "status": neg.status, "deal_probability": neg.deal_probability,
-                "terms": service.terms_dict(neg), "last_message": last_text.get(neg.id)}
+                "terms": service.terms_dict(neg), "last_message": last_text.get(neg.id),
+                "taken_over": service.taken_over(neg) is not None}
 
     return page_response(rows, query, summary)

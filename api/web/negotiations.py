@@ -12,6 +12,7 @@ from api.web.blueprint import bp, can
 from api.web.session import login_required, signed_in
 
 INBOX_PAGE = 25
+INBOX_CAP = 2000  # negotiations ordered at once; past it the oldest are left out (and the page says so)
 STATUSES = ("open", "escalated", "agreed", "declined", "expired")
 
 
@@ -40,33 +41,47 @@ def _priority(row: dict[str, Any]) -> tuple[int, float]:
     return rank, row.get("deal_probability") if row.get("deal_probability") is not None else 1.0
 
 
+def _all_summaries(filters: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
+    """Every matching negotiation's summary (up to INBOX_CAP), so the attention order spans the whole inbox,
+    not one page of the API's creation order; or the API's error message."""
+    items: list[dict[str, Any]] = []
+    cursor = None
+    while len(items) < INBOX_CAP:
+        answer = client.get("/api/v1/negotiations", limit=200, cursor=cursor, **filters)
+        if not answer.ok:
+            return items, answer.message
+        items += answer.body["items"]
+        cursor = answer.body["next_cursor"]
+        if not cursor:
+            break
+    return items[:INBOX_CAP], None
+
+
 @bp.get("/app/negotiations")
 @login_required
 def inbox() -> Any:
-    filters = {"status": request.args.get("status") or None, "campaign_id": request.args.get("campaign_id") or None}
-    channel = request.args.get("channel") or None
-    answer = client.get("/api/v1/negotiations", limit=INBOX_PAGE, cursor=request.args.get("cursor"), channel=channel,
-                        **filters)
+    filters = {"status": request.args.get("status") or None, "campaign_id": request.args.get("campaign_id") or None,
+               "channel": request.args.get("channel") or None}
+    page = max(1, request.args.get("page", 1, type=int) or 1)
     campaigns_answer = client.get("/api/v1/campaigns", limit=200)
     campaigns = campaigns_answer.body["items"] if campaigns_answer.ok else []
     names = {c["id"]: c["name"] for c in campaigns}
-    if not answer.ok:
-        return render_template("app/inbox.html", title="Negotiations", rows=[], error=answer.message,
-                               filters=filters, channel=channel, campaigns=campaigns, statuses=STATUSES,
-                               next_cursor=None)
+    items, error = _all_summaries(filters)
+    items.sort(key=_priority)
+    shown = items[(page - 1) * INBOX_PAGE: page * INBOX_PAGE]
     rows = []
-    for item in answer.body["items"]:
+    for item in shown:  # the details (offers, probability history, creator) only for the rows on this page
         detail = client.get(f"/api/v1/negotiations/{item['id']}")
         creator = client.get(f"/api/v1/influencers/{item['influencer_id']}") if item.get("influencer_id") else None
         full = detail.body if detail.ok else {}
         offers, history = full.get("offers", []), full.get("deal_probability_history", [])
         rows.append({**item, "creator": creator.body if creator is not None and creator.ok else None,
-                     "campaign": names.get(item.get("campaign_id") or ""), "taken_over": full.get("taken_over"),
+                     "campaign": names.get(item.get("campaign_id") or ""),
                      "our_offer": _latest(offers, "agent"), "their_ask": _latest(offers, "influencer"),
                      "trend": _trend(history), "max_usd": full.get("max_usd")})
-    rows.sort(key=_priority)
-    return render_template("app/inbox.html", title="Negotiations", rows=rows, filters=filters, channel=channel,
-                           campaigns=campaigns, statuses=STATUSES, next_cursor=answer.body["next_cursor"])
+    return render_template("app/inbox.html", title="Negotiations", rows=rows, error=error, filters=filters,
+                           channel=filters["channel"], campaigns=campaigns, statuses=STATUSES, page=page,
+                           more=len(items) > page * INBOX_PAGE, total=len(items), capped=len(items) >= INBOX_CAP)
 
 
 def _thread(negotiation: dict[str, Any]) -> list[dict[str, Any]]:
