@@ -113,11 +113,19 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
 
 
 def _wait(driver, condition, timeout: float = WAIT_S):  # type: ignore[no-untyped-def]
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
+    def settled(d):  # type: ignore[no-untyped-def]
+        try:
+            return condition(d)
+        except WebDriverException as exc:
+            if "does not belong to the document" in (exc.msg or ""):
+                return False  # Chromium's way of saying stale, for a node read while the page navigates
+            raise
+
     # htmx swaps parts of the page: an element read mid-swap is stale, and the condition is simply tried again.
-    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(settled)
 
 
 def _css(driver, selector: str):  # type: ignore[no-untyped-def]
@@ -282,7 +290,11 @@ def test_evaluator_opens_a_replay_and_annotates_a_turn(page, live_server):
 def test_a_post_without_the_csrf_token_is_refused(page, live_server):
     _sign_in(page, live_server, "manager")
     page.get(live_server["base"] + "/app/negotiations?status=open")
-    href = _css(page, "table td a").get_attribute("href")
+    _css(page, "table td a")
+    # an open negotiation no person holds (another test may have left one taken over)
+    free = [row for row in _all(page, "table tbody tr") if not row.find_elements("css selector", ".badge.paused")]
+    assert free, "no open negotiation left that the agent holds"
+    href = free[0].find_element("css selector", "td a").get_attribute("href")
     status = page.execute_script(
         "return fetch(arguments[0] + '/takeover', {method: 'POST', credentials: 'same-origin'})"
         ".then(r => r.status)", href)
