@@ -190,3 +190,18 @@ def test_the_inbox_orders_the_whole_list_not_each_page(app, tenant, demo, monkey
     with session_scope(client.application.extensions["settings"].database_url) as s:
         assert len(seen) == s.scalar(select(func.count()).select_from(Negotiation).where(
             Negotiation.org_id == tenant.org_id))
+
+
+def test_a_creators_page_shows_their_audience(app, tenant):
+    client = app.test_client()
+    body = {"name": "Mina Park", "niches": ["beauty"],
+            "platforms": [{"platform": "instagram", "handle": "minapark", "followers": 52000, "engagement_rate": 4.1}],
+            "audience": {"female_pct": 78, "male_pct": 22, "age_18_24_pct": 41, "age_25_34_pct": 37,
+                         "top_countries": ["US", "KR"]}}
+    created = client.post("/api/v1/influencers", json=body, headers=tenant.headers("marketer"))
+    assert created.status_code == 201, created.json
+    sign_in(client, tenant.keys["marketer"])
+    page = client.get(f"/app/creators/{created.json['id']}").data.decode()
+    audience = page[page.index('id="audience"'):page.index("</p>", page.index('id="audience"'))]
+    assert "78% women" in audience and "22% men" in audience and "18-24: 41%" in audience
+    assert "US, KR" in audience
