@@ -25,12 +25,11 @@ from sqlalchemy.orm import Session
 from data.influencers import tier_for
 from data.models import Influencer, PlatformAccount
 from data.types import PLATFORMS
-from retrieval.ranking import similarities
+from retrieval.ranking import niche_share, semantic_share, similarities
 from retrieval.reasons import compact_number, platform_name
 from retrieval.snapshot import AGE_BRACKETS, OrgSnapshot
 
 WEIGHTS = {"content": 0.45, "niches": 0.2, "size": 0.15, "platforms": 0.1, "audience": 0.1}
-SIM_FLOOR, SIM_SPAN = 0.1, 0.6  # as in ranking.py: cosine → [0, 1]
 _AGE_LABELS = ("13–17", "18–24", "25–34", "35–44", "45+")
 
 
@@ -96,14 +95,9 @@ def likeness(snap: OrgSnapshot, seeds: Seeds, rows: np.ndarray) -> np.ndarray:
     parts: dict[str, np.ndarray] = {}
     if seeds.centroid is not None:
         sims = similarities(snap, rows, seeds.centroid)  # the snapshot's own product (no gather of most rows)
-        parts["content"] = np.where(snap.has_emb[rows], np.clip((sims - SIM_FLOOR) / SIM_SPAN, 0.0, 1.0), 0.0)
+        parts["content"] = np.where(snap.has_emb[rows], semantic_share(sims), 0.0)
     if seeds.niches:
-        shared = np.zeros(len(rows), dtype=np.float64)
-        for niche in seeds.niches:
-            col = snap.tags["niches"].values.get(niche)
-            if col is not None:
-                shared += col[rows]
-        parts["niches"] = shared / len(seeds.niches)
+        parts["niches"] = niche_share(snap, rows, list(seeds.niches))
     followers = np.maximum(snap.total_followers[rows].astype(np.float64), 1.0)
     parts["size"] = np.clip(1.0 - np.abs(np.log10(followers) - math.log10(max(seeds.followers, 1.0))) / 2.0, 0.0, 1.0)
     mine = snap.plat_followers[rows] > 0

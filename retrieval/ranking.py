@@ -130,19 +130,29 @@ def similarities(snap: OrgSnapshot, rows: np.ndarray, qvec: np.ndarray) -> np.nd
     return snap.emb[rows] @ qvec
 
 
+def semantic_share(sims: np.ndarray) -> np.ndarray:
+    """Cosine similarity mapped onto [0, 1] between the floor of an unrelated profile and a close match."""
+    return np.clip((sims - SIM_FLOOR) / SIM_SPAN, 0.0, 1.0)
+
+
+def niche_share(snap: OrgSnapshot, rows: np.ndarray, niches: list[str], dtype: type = np.float64) -> np.ndarray:
+    """The share of `niches` each row has."""
+    covered = np.zeros(len(rows), dtype=dtype)
+    for niche in niches:
+        col = snap.tags["niches"].values.get(niche)
+        if col is not None:
+            covered += col[rows]
+    return covered / len(niches)
+
+
 def signals(snap: OrgSnapshot, q: ParsedQuery, cand: Candidates, sims: np.ndarray | None) -> dict[str, np.ndarray]:
     """Each applicable signal as an array in [0, 1] aligned with `cand.rows`."""
     rows = cand.rows
     out: dict[str, np.ndarray] = {}
     if sims is not None:
-        out["semantic"] = np.clip((sims - SIM_FLOOR) / SIM_SPAN, 0.0, 1.0)
+        out["semantic"] = semantic_share(sims)
     if q.niches:
-        covered = np.zeros(len(rows), dtype=np.float32)
-        for niche in q.niches:
-            col = snap.tags["niches"].values.get(niche)
-            if col is not None:
-                covered += col[rows]
-        out["niche"] = covered / len(q.niches)
+        out["niche"] = niche_share(snap, rows, q.niches, np.float32)
     er = np.nan_to_num(cand.engagement[rows].astype(np.float64), nan=0.0)
     out["engagement"] = er / (er + 3.0)
     followers = np.maximum(cand.followers[rows].astype(np.float64), 1.0)

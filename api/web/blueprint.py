@@ -69,3 +69,8 @@ def _template_globals() -> dict[str, Any]:
 def can(role: str | None, *roles: str) -> bool:
     """Whether a screen shows a button: the same roles the API route allows (admin always)."""
     return role is not None and (role == "admin" or role in roles)
+
+
+def refused(title: str, answer: Any) -> tuple[str, int]:
+    """The page for an API answer that was not ok: its message under `title`, with the API's status."""
+    return render_template("app/message.html", title=title, message=answer.message), answer.status

@@ -10,7 +10,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from api.web import client
-from api.web.blueprint import bp, can
+from api.web.blueprint import bp, can, refused
 from api.web.session import login_required, signed_in
 
 MEMBERS_PER_PAGE = 50
@@ -71,7 +71,7 @@ def campaign(campaign_id: str) -> Any:
     job = client.get(f"/api/v1/jobs/{job_id}") if job_id else None
     answer = client.get(f"/api/v1/campaigns/{campaign_id}")
     if not answer.ok:
-        return render_template("app/message.html", title="Campaign not found", message=answer.message), answer.status
+        return refused("Campaign not found", answer)
     data = answer.body
     members = data.get("members", [])
     counts = Counter(_outreach_label(m) for m in members)

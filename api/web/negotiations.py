@@ -8,7 +8,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from api.web import charts, client
-from api.web.blueprint import bp, can
+from api.web.blueprint import bp, can, refused
 from api.web.session import login_required, signed_in
 
 INBOX_PAGE = 25
@@ -94,8 +94,7 @@ def _thread(negotiation: dict[str, Any]) -> list[dict[str, Any]]:
 def negotiation(negotiation_id: str) -> Any:
     answer = client.get(f"/api/v1/negotiations/{negotiation_id}")
     if not answer.ok:
-        return render_template("app/message.html", title="Negotiation not found",
-                               message=answer.message), answer.status
+        return refused("Negotiation not found", answer)
     neg = answer.body
     role = _role()
     creator = client.get(f"/api/v1/influencers/{neg['influencer_id']}") if neg.get("influencer_id") else None

@@ -8,7 +8,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from api.web import charts, client
-from api.web.blueprint import bp
+from api.web.blueprint import bp, refused
 from api.web.session import login_required
 from evals.replay import charts as replay_charts
 
@@ -37,8 +37,7 @@ def _latest_replay_of(negotiation_id: str) -> dict[str, Any] | None:
 def replay_viewer(negotiation_id: str) -> Any:
     transcript = client.get(f"/api/v1/negotiations/{negotiation_id}/transcript")
     if not transcript.ok:
-        return render_template("app/message.html", title="Transcript unavailable",
-                               message=transcript.message), transcript.status
+        return refused("Transcript unavailable", transcript)
     neg = client.get(f"/api/v1/negotiations/{negotiation_id}")
     replayed = _latest_replay_of(negotiation_id)
     compare = None
@@ -97,7 +96,7 @@ def replays() -> Any:
 def replay_report(replay_id: str) -> Any:
     answer = client.get(f"/api/v1/replays/{replay_id}")
     if not answer.ok:
-        return render_template("app/message.html", title="Replay not found", message=answer.message), answer.status
+        return refused("Replay not found", answer)
     report = answer.body
     transcripts = [{**t, "offers_svg": replay_charts.offers_chart(t),
                     "probability_svg": replay_charts.probability_chart(t)}

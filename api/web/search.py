@@ -9,7 +9,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from api.web import client
-from api.web.blueprint import bp
+from api.web.blueprint import bp, refused
 from api.web.format import chips
 from api.web.session import login_required
 
@@ -77,7 +77,7 @@ def search_post() -> Any:
 def creator(influencer_id: str) -> Any:
     answer = client.get(f"/api/v1/influencers/{influencer_id}")
     if not answer.ok:
-        return render_template("app/message.html", title="Creator not found", message=answer.message), answer.status
+        return refused("Creator not found", answer)
     return render_template("app/creator.html", title=answer.body["name"], creator=answer.body,
                            campaigns=_campaigns())
 
