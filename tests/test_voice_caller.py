@@ -5,27 +5,14 @@ request) and posts the signed post-call webhook twice."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from werkzeug.serving import make_server
 
 from api.jobs import wait_idle
-from tests.builders import make_campaign, seed_creators
+from tests.builders import awake_city, make_campaign, seed_creators
 from tests.fakes.elevenlabs_caller import FakeElevenLabsCaller
 from tests.fakes.elevenlabs_server import FakeElevenLabs
-
-_ZONES = [("London", "GB", "Europe/London"), ("New York", "US", "America/New_York"),
-          ("Los Angeles", "US", "America/Los_Angeles"), ("Tokyo", "JP", "Asia/Tokyo"),
-          ("Sydney", "AU", "Australia/Sydney")]
-
-
-def _awake_city() -> dict[str, str]:
-    """A creator location where it is now daytime (calls are only placed inside local calling hours)."""
-    now = datetime.now(UTC)
-    city, country, _ = next(z for z in _ZONES if 10 <= now.astimezone(ZoneInfo(z[2])).hour < 19)
-    return {"city": city, "country": country}
 
 
 def test_a_voice_negotiation_agreed_under_the_ceiling(client: Any, tenant: Any, database_url: str, app: Any) -> None:
@@ -39,7 +26,7 @@ def test_a_voice_negotiation_agreed_under_the_ceiling(client: Any, tenant: Any, 
                 "elevenlabs_phone_number_id": "phnum", "elevenlabs_base_url": fake.base_url,
                 "elevenlabs_webhook_secret": "whsec", "voice_llm_secret": "llm-secret"})
             [inf] = seed_creators(database_url, tenant.org_id, 1, start=900, phone="+13105550100",
-                                  location=_awake_city())
+                                  location=awake_city())
             campaign = make_campaign(client, tenant)
             neg = client.post("/api/v1/negotiations", headers=tenant.headers("manager"), json={
                 "campaign_id": campaign["id"], "influencer_id": inf, "channel": "voice", "target_usd": 2000,
