@@ -251,27 +251,17 @@ def dispatch_due(now: datetime | None = None) -> int:
 
 
 DISPATCH_EVERY_S = 120.0
-_dispatching = threading.Event()
 
 
 def dispatch_forever(app: Flask, every_s: float = DISPATCH_EVERY_S, stop: threading.Event | None = None) -> None:
     """What the beat does, for a process with no broker: `dispatch_due` every `every_s` until `stop` is set, so
     calls scheduled before a restart (their in-process timers gone with it) are still placed and recovered."""
-    halt = stop or threading.Event()
-    while not halt.wait(every_s):
-        try:
-            with app.app_context():
-                dispatch_due()
-        except Exception:  # a broken database must not end the loop
-            log.exception("calls.dispatch_due failed; trying again in %s s", every_s)
+    jobs.repeat_forever(app, lambda: dispatch_due(), every_s, "calls.dispatch_due", stop)
 
 
 def start_in_process_dispatch(app: Flask) -> None:
     """Once per serving process with no broker (the first request starts it; not under tests)."""
-    if app.testing or not jobs.in_process() or _dispatching.is_set():
-        return
-    _dispatching.set()
-    threading.Thread(target=dispatch_forever, args=(app,), daemon=True, name="calls-dispatch").start()
+    jobs.start_in_process_loop(app, "calls-dispatch", dispatch_forever)
 
 
 @celery.task(name="calls.place", bind=True, acks_late=True, max_retries=0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
 from typing import Any
@@ -118,6 +119,34 @@ def enqueue(task: Task, *args: Any) -> None:
         future = _executor.submit(_run_in_process, app, task, args)
         _pending.add(future)
     future.add_done_callback(_pending.discard)
+
+
+def repeat_forever(app: Flask, work: Callable[[], Any], every_s: float, name: str,
+                   stop: threading.Event | None = None) -> None:
+    """What beat does, for a process with no broker: `work()` in the app's context every `every_s` seconds until
+    `stop` is set. A failure (a broken database, say) is logged and the loop goes on."""
+    halt = stop or threading.Event()
+    while not halt.wait(every_s):
+        try:
+            with app.app_context():
+                work()
+        except Exception:
+            log.exception("%s failed; trying again in %s s", name, every_s)
+
+
+_loops_started: set[str] = set()
+
+
+def start_in_process_loop(app: Flask, name: str, loop: Callable[[Flask], None]) -> None:
+    """`loop(app)` on a daemon thread called `name`, once per serving process and only when there is no broker
+    (the worker's beat does that work otherwise); never under tests."""
+    if app.testing or not in_process():
+        return
+    with _lock:
+        if name in _loops_started:
+            return
+        _loops_started.add(name)
+    threading.Thread(target=loop, args=(app,), daemon=True, name=name).start()
 
 
 def wait_idle(timeout: float = 60.0) -> bool:

@@ -40,7 +40,6 @@ log = logging.getLogger(__name__)
 LAUNCH_KIND = "campaign_launch"
 WAITING = (MemberStatus.QUEUED, MemberStatus.ADDED)
 MIN_GRACE_S = 30
-_sweeping = threading.Event()
 
 
 def stall_grace() -> timedelta:
@@ -148,23 +147,14 @@ def _aware(stamp: datetime) -> datetime:
 def sweep_forever(app: Flask, stop: threading.Event | None = None, every_s: float | None = None) -> None:
     """What beat does, for a process with no broker: a sweep every `sweep_interval_s()` until `stop` is set, so a
     launch whose in-process tasks died with another web process is delivered by a surviving one."""
-    halt = stop or threading.Event()
     with app.app_context():
         every = every_s or sweep_interval_s()
-    while not halt.wait(every):
-        try:
-            with app.app_context():
-                sweep_launches()
-        except Exception:  # a broken database must not end the loop
-            log.exception("outreach.sweep_launches failed; trying again in %s s", every)
+    jobs.repeat_forever(app, lambda: sweep_launches(), every, "outreach.sweep_launches", stop)  # read at call time
 
 
 def start_in_process_sweep(app: Flask) -> None:
     """Once per serving process with no broker (the first request starts it; not under tests)."""
-    if app.testing or not jobs.in_process() or _sweeping.is_set():
-        return
-    _sweeping.set()
-    threading.Thread(target=sweep_forever, args=(app,), daemon=True, name="launch-sweep").start()
+    jobs.start_in_process_loop(app, "launch-sweep", sweep_forever)
 
 
 @celery.task(name="outreach.sweep_launches", acks_late=True, max_retries=0)
