@@ -43,7 +43,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from agent.deal_probability import agent_dialogues, craigslist
-from agent.deal_probability.features import FEATURE_NAMES, Turn, dialogue_features
+from agent.deal_probability.features import FEATURE_NAMES, Turn, prefix_features
 from agent.deal_probability.model import CEILING, FORMAT, TARGET, DealProbabilityModel, ceiling_rows
 from agent.deal_probability.report import bootstrap_ci, reliability, reliability_markdown, score
 
@@ -136,13 +136,13 @@ def sources_in(ex: Examples) -> list[str]:
 
 
 def build_examples(dialogues: Iterable[Dialogue]) -> Examples:
-    rows: list[np.ndarray] = []
+    rows: list[tuple[float, ...]] = []
     meta: list[tuple[bool, str, str, int, bool, bool, bool]] = []
     for d in dialogues:
+        rows += prefix_features(d.turns, d.prefixes, ask=d.ask, budget_max=d.budget_max,
+                                budget_is_ceiling=d.budget_is_ceiling)
         for k in d.prefixes:
             prefix = d.turns[:k]
-            rows.append(dialogue_features(prefix, ask=d.ask, budget_max=d.budget_max,
-                                          budget_is_ceiling=d.budget_is_ceiling))
             roles = {t.role for t in prefix if t.price is not None and t.price > 0}
             meta.append((d.deal, d.key, d.source, k, len(roles) == 2, k == d.decisive, d.ask is not None))
     cols = list(zip(*meta, strict=True))

@@ -140,7 +140,7 @@ _loops_started: set[str] = set()
 def start_in_process_loop(app: Flask, name: str, loop: Callable[[Flask], None]) -> None:
     """`loop(app)` on a daemon thread called `name`, once per serving process and only when there is no broker
     (the worker's beat does that work otherwise); never under tests."""
-    if app.testing or not in_process():
+    if app.testing or not in_process() or name in _loops_started:  # called before every request: no lock then
         return
     with _lock:
         if name in _loops_started:
