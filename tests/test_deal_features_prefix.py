@@ -36,3 +36,11 @@ def test_a_repeated_price_counts_as_insisting_and_not_as_a_move() -> None:
              Turn("creator", "counter", Decimal(100))]
     row = dict(zip(FEATURE_NAMES, prefix_features(turns, [3])[0], strict=True))
     assert row["creator_repeats"] == 1.0 and row["creator_price_moves"] == 0.0 and row["creator_insists"] == 1.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(st.floats(min_value=-1, max_value=1, allow_nan=False), min_size=1, max_size=300))
+def test_the_features_mean_is_numpys_to_the_bit(values) -> None:
+    from agent.deal_probability.features import _mean
+
+    assert _mean(values).hex() == float(np.mean(np.array(values, dtype=np.float64))).hex()

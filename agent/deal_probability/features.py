@@ -142,9 +142,12 @@ class DialogueSoFar:
         self.counts: dict[str, float] = {}
         self.last_cat: dict[Role, str] = {}
         self.last_two: list[Turn] = []
+        # The price block of the features changes only when a price is added: kept for the next prefix.
+        self._price_block: tuple[Decimal | None, dict[str, float]] | None = None
 
     def add(self, t: Turn) -> None:
         if t.price is not None and t.price > 0:
+            self._price_block = None
             own = self.prices[t.role]
             if own:
                 self.moves[t.role] += own[-1] != t.price
@@ -187,7 +190,7 @@ class DialogueSoFar:
         # Defaults when a side has not named a price: creator at the ask, agent nowhere (0).
         f["creator_last_rel"] = 1.0
         if ref is not None:
-            self._prices(f, ref, budget_max)
+            f.update(self._price_features(ref, budget_max))
         if self.n:
             s = self.sentiments
             f["last_role_agent"] = float(self.last_two[-1].role == "agent")
@@ -205,8 +208,18 @@ class DialogueSoFar:
             f[_LAST_KEY[role, cat]] = 1.0
         return _IN_ORDER(f)
 
+    def _price_features(self, ref: Decimal, budget_max: Decimal | None) -> dict[str, float]:
+        """Both sides' prices relative to the reference: where they are, how far they came, the gap (the
+        Decimal arithmetic is most of a row's cost, so the block is reused until a price is added)."""
+        kept = self._price_block
+        if kept is not None and kept[0] == budget_max:
+            return kept[1]
+        f: dict[str, float] = {}
+        self._prices(f, ref, budget_max)
+        self._price_block = (budget_max, f)
+        return f
+
     def _prices(self, f: dict[str, float], ref: Decimal, budget_max: Decimal | None) -> None:
-        """Both sides' prices relative to the reference: where they are, how far they came, the gap."""
         cp, ap = self.prices["creator"], self.prices["agent"]
         if cp:
             f["has_creator_price"] = 1.0
@@ -299,9 +312,35 @@ def prefix_features(
 
 
 def _mean(values: list[float]) -> float:
-    """np.mean's value to the bit: numpy adds fewer than 8 floats one by one, as sum() does, and more in
-    8 interleaved partial sums, so only those go to numpy."""
-    return sum(values) / len(values) if len(values) < 8 else float(np.mean(values))
+    """np.mean's value to the bit, without the call's overhead (the replay takes a mean per prefix)."""
+    n = len(values)
+    if n < 8 or n > _PAIRWISE_BLOCK:
+        return sum(values) / n if n < 8 else float(np.mean(values))
+    return _unrolled_sum(values) / n
+
+
+# numpy sums a contiguous float64 array of up to 128 values in 8 interleaved partial sums, combined pairwise,
+# and adds the tail one by one (numpy/_core/src/umath/loops_utils.h.src, pairwise_sum); fewer than 8 it adds
+# one by one, as sum() does. Above 128 it splits the array in two, which is left to numpy itself.
+_PAIRWISE_BLOCK = 128
+
+
+def _unrolled_sum(v: list[float]) -> float:
+    r0, r1, r2, r3, r4, r5, r6, r7 = v[:8]
+    whole = len(v) - len(v) % 8
+    for i in range(8, whole, 8):
+        r0 += v[i]
+        r1 += v[i + 1]
+        r2 += v[i + 2]
+        r3 += v[i + 3]
+        r4 += v[i + 4]
+        r5 += v[i + 5]
+        r6 += v[i + 6]
+        r7 += v[i + 7]
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for x in v[whole:]:
+        total += x
+    return total
 
 
 # numpy's log1p of the counts a dialogue has, as plain floats: a table lookup per prefix instead of a numpy

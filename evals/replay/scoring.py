@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -95,7 +96,10 @@ class Scorer:
 
     def score(self) -> None:
         if self._rows:
-            values = self.model.predict_features(np.array(self._rows, dtype=np.float64))
+            width = len(self._rows[0])
+            matrix = np.fromiter(chain.from_iterable(self._rows), dtype=np.float64,
+                                 count=width * len(self._rows)).reshape(-1, width)
+            values = self.model.predict_features(matrix)
             for point, value in zip(self._points, values, strict=True):
                 point.value = round(float(value), 4)
         self._rows.clear()
