@@ -31,7 +31,7 @@ class ConcessionConfig:
     """While the creator moves, the agent moves at least this share of that gap (and at least one price step)."""
     opening_ask_share: Decimal = Decimal("0.7")
     """The first counter is at least this share of the creator's ask (or listed rate), up to the fair value."""
-    opening_cap_share: Decimal = Decimal("0.75")
+    opening_cap_share: Decimal = Decimal("0.7")
     """…but never above this share of the package ceiling, so there is room left to concede."""
     floor_margin: Decimal = Decimal("0.01")
     """The concession limit sits this far above the creator's predicted floor."""
