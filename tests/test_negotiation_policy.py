@@ -9,10 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from agent.negotiation.concession import next_offer
 from agent.negotiation.policy import (
     BudgetViolation,
     PolicyResult,
     boulware,
+    deadline,
     decide,
     guard,
     initial_state,
@@ -106,12 +108,48 @@ def test_predicted_floor_extrapolates_shrinking_concessions() -> None:
     assert predicted_floor([D("7000"), D("7000")]) == D("7000")
 
 
-def test_first_counter_is_anchored_at_or_below_target() -> None:
+def test_a_predicted_floor_is_met_in_one_step_never_beyond_it() -> None:
+    # Asks 8,000 → 7,000 → 6,500 predict a floor of 6,000: from 4,000 the next counter goes to just above it (the
+    # half-the-gap cap alone would allow 5,250), and stays under their ask and the 1 % margin.
+    asks = [D("8000"), D("7000"), D("6500")]
+    plan = next_offer(opening=D("3500"), last_offer=D("4000"), ceiling=D("9000"), asks=asks, t=2, horizon=5)
+    assert plan.predicted_floor == D("6000")
+    assert D("6000") <= plan.offer <= D("6060")
+    # Two asks predict nothing yet: the usual bounded step.
+    early = next_offer(opening=D("3500"), last_offer=D("4000"), ceiling=D("9000"), asks=asks[:2], t=1, horizon=5)
+    assert early.offer <= D("4000") + (D("7000") - D("4000")) / 2
+
+
+def test_a_creator_who_asks_for_time_brings_the_deadline_forward() -> None:
+    state = decide(_opened(), _ask("7500")).state
+    before = deadline(state)
+    later = decide(state, _ask(None, Intent.DELAY)).state
+    assert later.delays == 1 and deadline(later) == before - 1
+    assert decide(_opened(), _ask(None, Intent.DELAY)).state.delays == 0  # before any offer: nothing to hurry
+
+
+def test_first_counter_is_respectful_but_leaves_room_to_concede() -> None:
+    # Ask 7,500 against a 4,000 target and a 6,500 ceiling, a creator worth more than the target: the first counter
+    # is raised from the target toward 70 % of the ask, but stays at or under 70 % of the ceiling.
     result = decide(_opened(), _ask("7500"))
     assert result.decision.action == Action.COUNTER
     assert result.act == "counter"
-    assert result.decision.offer_usd is not None and result.decision.offer_usd <= D("4000")
+    offer = result.decision.offer_usd
+    assert offer is not None and D("4000") < offer <= D("6500") * D("0.7")
     assert result.state.status == "open" and result.state.phase == "countering"
+
+
+def test_first_counter_is_the_target_when_the_ask_is_modest() -> None:
+    # 70 % of a 5,000 ask is under the 4,000 target: the target it is (never above what the brand planned then).
+    offer = decide(_opened(), _ask("5000")).decision.offer_usd
+    assert offer == D("4000.00")
+
+
+def test_an_ask_at_or_under_the_target_is_accepted_at_once() -> None:
+    # "1,800 works for me" under a 2,000 target while the fair-price anchor is lower: we'd pay that anyway.
+    state = _opened(target_usd=D("2000"), max_usd=D("3000"), followers=20_000, engagement_rate=D("2"))
+    result = decide(state, _ask("1800", Intent.ACCEPT))
+    assert result.decision.action == Action.ACCEPT and result.decision.offer_usd == D("1800.00")
 
 
 def test_anchor_drops_toward_a_low_fair_price() -> None:

@@ -29,12 +29,15 @@ class ConcessionConfig:
     """No single step closes more than this share of the gap between our last offer and what we'd pay."""
     min_step_share: Decimal = Decimal("0.1")
     """While the creator moves, the agent moves at least this share of that gap (and at least one price step)."""
-    opening_ask_share: Decimal = Decimal("0.5")
+    opening_ask_share: Decimal = Decimal("0.7")
     """The first counter is at least this share of the creator's ask (or listed rate), up to the fair value."""
-    opening_cap_share: Decimal = Decimal("0.8")
+    opening_cap_share: Decimal = Decimal("0.7")
     """…but never above this share of the package ceiling, so there is room left to concede."""
-    floor_margin: Decimal = Decimal("0.03")
+    floor_margin: Decimal = Decimal("0.01")
     """The concession limit sits this far above the creator's predicted floor."""
+    floor_step_share: Decimal = Decimal("0.9")
+    """Once a floor is predicted below their ask, one step may close up to this share of the gap to reach just
+    above it (an informed move to where they said they stop, unlike a jump to the ceiling)."""
     stall_fraction: Decimal = Decimal("0.01")
     """A creator who moves less than this share of their ask is holding firm."""
 
@@ -159,6 +162,9 @@ def next_offer(*, opening: Decimal, last_offer: Decimal | None, ceiling: Decimal
     gap = max(ZERO, reach - last_offer)
     cap = last_offer + gap * config.max_step_share
     offer = min(max(curve, min(reciprocal, max(limit, last_offer)), last_offer), cap)
+    if floor is not None and limit < reach and len(asks) >= 3:
+        # Their own shrinking concessions say where they stop: go to just above it, not beyond their ask.
+        offer = max(offer, min(limit, last_offer + gap * config.floor_step_share))
     if moved > 0 and gap > 0:
         least = last_offer + max(gap * config.min_step_share, price_step(last_offer))
         offer = max(offer, min(least, reach))

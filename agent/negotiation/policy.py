@@ -7,32 +7,45 @@ as money left on the table; this policy does neither. Every number is Decimal an
 deterministic: the same state and message give the same decision.
 
 * **Opening.** The first counter is the brand's anchor (the target, pulled down toward the fair-price estimate
-  of the package when the creator's market value is lower), raised to `opening_ask_share` (0.5) of the
+  of the package when the creator's market value is lower), raised to `opening_ask_share` (0.7) of the
   creator's ask or listed package rate when the fair-price estimate says they are worth that much, and never
-  above `opening_cap_share` (0.8) of the ceiling. Half an ask is a counter; a third of it reads as an insult.
+  above `opening_cap_share` (0.7) of the ceiling. People walk from a first offer far under their ask (on
+  CraigslistBargain the deal rate falls from 0.94 to 0.75 when the first offer is under 60 % of the listing; our
+  proud creators leave at 55-70 %): half an ask, the old share, lost a quarter of them. The price: against a
+  creator who only mirrors our moves the deal lands nearer the middle of the two openings, so a higher opening
+  costs surplus there (`evals simulate --human`, reciprocal row); 0.7 of the ceiling keeps room to concede
+  (0.75 and 0.8 reached a few more proud creators but lowered agreement × surplus on nine personas of ten).
 * **Each later counter** is the larger of two offers, then bounded:
   - time: offer(t) = opening + (limit − opening)·(t/T)^(1/e), e = `boulware_e` (0.4: slow early, fast near the
-    deadline T = max_rounds − `deadline_slack` counters);
+    deadline T = max_rounds − `deadline_slack` counters − one per "let me think about it" from the creator,
+    since a creator who stalls may not come back);
   - behaviour: last offer + `reciprocity` (1.0) × the creator's last concession (tit-for-tat: a creator who
     holds gets no reciprocal step, one who moves gets a like move back; half of it, tried first, only slowed both
     sides down against creators who match moves: `evals simulate --human`);
   - bounds: no step closes more than `max_step_share` (0.5) of the gap between our last offer and the nearer
     of their ask and our limit; while the creator moves, at least `min_step_share` (0.1) of that gap and at
     least one price step, so the same number is never sent more than twice in a row while they move;
-  - `limit` is the package ceiling, tightened to `floor_margin` (3 %) above the creator's predicted floor
+  - `limit` is the package ceiling, tightened to `floor_margin` (1 %) above the creator's predicted floor
     (their asks extrapolated as geometrically shrinking concessions; no prediction while their steps do not
     shrink, since steady steps say nothing of where they stop). The limit bounds the curve and the reciprocal
-    step, never the minimum step owed to a creator who moves.
+    step, never the minimum step owed to a creator who moves;
+  - once three asks predict a floor below their ask, one step may go straight to the limit (up to
+    `floor_step_share`, 0.9, of the gap): that number is where their own concessions say they stop, so the
+    move is informed, unlike a jump to the ceiling, and it closes before an impatient creator leaves.
 * **Closing.** Accept an ask at or below our last offer, or within `accept_tolerance` (2 %) of what we would
-  offer next anyway; accept a creator who holds firm at a price within the ceiling (twice without moving, or
-  once after three counters, first answered with one best-and-final offer between us).
-* **Best and final** (at the deadline, or when the creator holds twice above the ceiling): placed above the
-  predicted floor by 1/(1 + rounds left) of the room to the ceiling; with no predicted floor, halfway between
-  the planned offer and their ask; the ceiling only when the floor or that midpoint is beyond it; never below
-  the planned offer. A creator holding once above the ceiling gets a step of `max_step_share` of the way to
-  it, not the whole ceiling. After a best and final at the ceiling, a creator within `restate_margin` (15 %)
-  hears it again (never a third time after two moves of theirs); then come levers that cost the brand no
-  money (one deliverable fewer, shorter organic usage, the product on top), then a polite walk-away.
+  pay anyway (our next offer, or the brand's target for the package if that is more: "$1,800 works for me"
+  under a $2,000 target is a yes); accept a creator who holds firm at a price within the ceiling (twice without
+  moving, or once after three counters, first answered with one best-and-final offer between us).
+* **Above the ceiling.** A creator asking more than the ceiling who still moves (or holds once, or holds while
+  we have not conceded yet and is within `restate_margin` of it) gets a step of `max_step_share` of the way to
+  the ceiling while at least three rounds remain; the ceiling comes as the best and final once they hold twice
+  or the rounds run short.
+* **Best and final** (at the deadline): placed above the predicted floor by 1/(1 + rounds left) of the room to
+  the ceiling; with no predicted floor, halfway between the planned offer and their ask; the ceiling only when
+  the floor or that midpoint is beyond it; never below the planned offer. After a best and final at the
+  ceiling, a creator within `restate_margin` (15 %) hears it again (never a third time after two moves of
+  theirs); then come levers that cost the brand no money (one deliverable fewer, shorter organic usage, the
+  product on top), then a polite walk-away.
 * **Creator-proposed terms** (`levers.py`, priced in `policy_terms.py`): dropping, adding or swapping
   deliverables and shorter or longer usage change the package; its ceiling scales with its fair value against
   the package first proposed, down but never up, past offers scale down with it and the creator's past asks
@@ -134,6 +147,9 @@ def decide(state: NegotiationState, u: Understanding, config: PolicyConfig = DEF
 def _decide(state: NegotiationState, u: Understanding, config: PolicyConfig) -> PolicyResult:
     if u.intent == Intent.STOP:
         return _result(state, Action.CLOSE, Event.STOP, "close", "the creator asked to stop")
+    if u.intent == Intent.DELAY and state.agent_offers:
+        # A creator who stalls mid-negotiation may not come back: the deadline comes one counter closer.
+        state = state.copy(delays=state.delays + 1)
     if u.intent in (Intent.OUT_OF_OFFICE, Intent.DELAY):
         return _result(state, Action.ASK, Event.WAIT, "wait", "the creator is away: no change")
     state = state.copy(round=state.round + 1)
@@ -235,7 +251,8 @@ def _decide_on_price(state: NegotiationState, u: Understanding, pkg: Package, as
     best = round_down(pkg.ceiling)
 
     if current_ask is not None and ask is not None:
-        acceptable = min(pkg.ceiling, planned * (1 + config.accept_tolerance))
+        # What we would pay anyway: our next offer, or the brand's target for this package, whichever is more.
+        acceptable = min(pkg.ceiling, max(planned, pkg.target) * (1 + config.accept_tolerance))
         if current_ask <= acceptable:
             return _accept(state, pkg, current_ask, "the ask is within what we would offer anyway", rationale)
         if current_ask <= pkg.ceiling and (firmness >= 2 or (firmness == 1 and state.final_offer_usd is not None)):
@@ -253,8 +270,15 @@ def _decide_on_price(state: NegotiationState, u: Understanding, pkg: Package, as
                 return _counter(state, pkg, last_offer, "final_offer", "the creator is close: our best stands",
                                 rationale)
             return _lever_or_walk_away(state, pkg, config)
-        if firmness < 2 and not at_deadline and last_offer is not None:
-            # They hold above our budget: a bounded step toward it, not the whole ceiling at once.
+        rounds_left = int(state.setup.get("max_rounds", 8)) - state.round
+        # A creator close above our budget who holds while we have not conceded yet (a tit-for-tat counterpart
+        # waits for our move) gets a step, not the ceiling at once; one far above it gets our best and final.
+        stalled_start = (len(set(state.agent_offers)) == 1
+                         and current_ask <= pkg.ceiling * (1 + config.restate_margin))
+        if ((firmness < 2 or stalled_start) and (not at_deadline or _moved(asks)) and rounds_left >= 3
+                and last_offer is not None):
+            # Above our budget but not holding firm: a bounded step toward it, not the whole ceiling at once (a
+            # creator who still moves gets steps until the rounds run short).
             step = round_down(max(planned, last_offer + (best - last_offer) * config.concession.max_step_share))
             if last_offer < step < best:
                 return _counter(state, pkg, step, "counter", "the creator holds above our budget: a bounded step",
@@ -278,9 +302,9 @@ def _decide_on_price(state: NegotiationState, u: Understanding, pkg: Package, as
 def _may_restate(state: NegotiationState, ask: Decimal, ceiling: Decimal, config: PolicyConfig) -> bool:
     """Hold our best-and-final once more for a creator within `restate_margin` of it, but never send one number
     a third time after they moved twice in a row."""
+    offers, asks = state.agent_offers, running_minimum(state.creator_asks)
     if ask > ceiling * (1 + config.restate_margin):
         return False
-    offers, asks = state.agent_offers, running_minimum(state.creator_asks)
     same = 0
     for offer in reversed(offers):
         if offer != offers[-1]:
@@ -289,6 +313,11 @@ def _may_restate(state: NegotiationState, ask: Decimal, ceiling: Decimal, config
     if same >= 3:
         return False
     return same < 2 or len(asks) < 2 or asks[-1] >= asks[-2]
+
+
+def _moved(asks: list[Decimal]) -> bool:
+    """The creator came down in their latest reply (running minimum of their asks)."""
+    return len(asks) >= 2 and asks[-1] < asks[-2]
 
 
 def _counter_reason(plan: Plan) -> str:

@@ -84,7 +84,7 @@ def initial_state(setup: NegotiationSetup) -> NegotiationState:
 
 def deadline(state: NegotiationState, config: PolicyConfig = DEFAULT_CONFIG) -> int:
     max_rounds = int(state.setup.get("max_rounds", 8))
-    return max(2, max_rounds - config.deadline_slack)
+    return max(2, max_rounds - config.deadline_slack - state.delays)
 
 
 # --- the guard ------------------------------------------------------------------------------------------------

@@ -171,6 +171,8 @@ class NegotiationState:
     levers_used: list[str] = field(default_factory=list)
     counters: int = 0
     """How many times the agent has countered (the Boulware clock)."""
+    delays: int = 0
+    """How often the creator asked for time ("let me think about it"): each one brings the deadline forward."""
     last_action: str | None = None
     last_act: str | None = None
     final_offer_usd: Decimal | None = None
