@@ -21,6 +21,7 @@ $(VENV)/.installed: requirements.txt
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet torch==2.13.0
 	$(PIP) install --quiet -r requirements.txt
+	$(PY) -m retrieval.onnx_export  # the packaged MiniLM as ONNX under var/models: web workers embed without torch
 	touch $@
 
 run: install
