@@ -25,12 +25,14 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 run: install
+	$(PY) -m retrieval.onnx_export >/dev/null  # a no-op once exported; again after `make clean`
 	$(PY) -m api migrate
 	$(PY) -m api bootstrap-demo --count 2000
 	@echo "Web app: http://127.0.0.1:$(PORT)/login (sign in with the key above); API docs: http://127.0.0.1:$(PORT)/docs"
 	$(PY) -m api serve --host 127.0.0.1 --port $(PORT)
 
 serve: install
+	$(PY) -m retrieval.onnx_export >/dev/null
 	$(PY) -m api serve --host 127.0.0.1 --port $(PORT)
 
 test: install

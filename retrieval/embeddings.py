@@ -60,8 +60,9 @@ class TorchBackend:
 class OnnxBackend:
     """The exported graph on onnxruntime (retrieval/onnx_embedder.py): no torch in the process.
 
-    Queries run on a one-thread session; a batch asking for more threads gets a second session, made on
-    first use (its weights are the same memory-mapped file). onnxruntime sessions are thread-safe: no lock.
+    One session on one thread serves queries and batches alike: on this shared 2-core host a second,
+    two-thread session for batches was no faster than one thread and cost ~50 MB more (bench/README.md).
+    onnxruntime sessions are thread-safe, so there is no lock.
     """
 
     name = "onnx"
@@ -69,18 +70,10 @@ class OnnxBackend:
     def __init__(self, graph: str, model_dir: str) -> None:
         from retrieval.onnx_embedder import OnnxEncoder
 
-        self._graph, self._model_dir = graph, model_dir
-        self._single = OnnxEncoder(graph, model_dir, threads=1)
-        self._wide: Any = None
+        self._encoder = OnnxEncoder(graph, model_dir, threads=1)
 
     def encode(self, texts: list[str], batch_size: int, threads: int | None) -> np.ndarray:
-        if threads == 1 or len(texts) == 1:
-            return self._single.encode(texts, batch_size)
-        if self._wide is None:
-            from retrieval.onnx_embedder import OnnxEncoder
-
-            self._wide = OnnxEncoder(self._graph, self._model_dir, threads=threads or None)
-        return self._wide.encode(texts, batch_size)
+        return self._encoder.encode(texts, batch_size)
 
 
 class Embedder:
