@@ -23,12 +23,13 @@ BACKENDS = ("onnx", "torch")
 
 _CHILD = r"""
 import json, sys, time
-def rss():
+def rss(field="VmRSS"):
     with open("/proc/self/status") as f:
-        return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmRSS"))
+        return next(int(line.split()[1]) / 1024 for line in f if line.startswith(field + ":"))
 backend, queries, batch = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 out = {"start_mb": rss()}
 from retrieval import embeddings
+out["retrieval_mb"] = rss()  # the service's own imports (numpy, chromadb, ...), before any embedder library
 if backend == "onnx":
     import onnxruntime, tokenizers  # noqa: F401
 else:
@@ -50,6 +51,8 @@ for text in texts:
     e.encode_query(text)
     times.append((time.perf_counter() - t) * 1000)
 out["queries_mb"], out["p50_ms"], out["p95_ms"] = rss(), pct(times, 50), pct(times, 95)
+out["embedder_mb"] = out["queries_mb"] - out["retrieval_mb"]  # what the embedder adds to a worker
+out["queries_anon_mb"], out["queries_file_mb"] = rss("RssAnon"), rss("RssFile")  # file pages are shareable
 out["torch_imported"] = "torch" in sys.modules
 if batch:
     from data.generator import generate_profiles
@@ -74,8 +77,8 @@ def _child(backend: str, queries: int, batch: int) -> dict[str, Any]:
     return result
 
 
-_KEYS = ("import_mb", "load_mb", "first_query_mb", "queries_mb", "p50_ms", "p95_ms", "batch_texts_per_s", "batch_mb",
-         "load_s")
+_KEYS = ("retrieval_mb", "import_mb", "load_mb", "first_query_mb", "queries_mb", "embedder_mb", "queries_anon_mb",
+         "queries_file_mb", "p50_ms", "p95_ms", "batch_texts_per_s", "batch_mb", "load_s")
 
 
 def run(reps: int = 3, queries: int = 100, batch: int = 256) -> dict[str, Any]:
