@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     em.add_argument("--reps", type=int, default=3, help="fresh processes per backend (alternating)")
     em.add_argument("--queries", type=int, default=100, help="distinct query texts per process")
     em.add_argument("--batch", type=int, default=256, help="profile texts for the batch encode rate (0: skip)")
+    em.add_argument("--server", action="store_true", help="also a real gunicorn worker's RSS per backend")
     sub.add_parser("voice", help="custom-LLM time to first byte / last chunk over 200 turns vs an SSE echo")
     s = sub.add_parser("search", help="search latency, recall@10, build rate and memory vs a chroma-where baseline")
     s.add_argument("--sizes", default="10000,100000", help="comma-separated profile counts (default 10000,100000)")
@@ -85,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench.embed_bench import run as embed_run
 
         result = embed_run(args.reps, args.queries, args.batch)
+        if args.server:
+            from bench.embed_bench import worker_rss
+
+            result["server"] = [worker_rss(b, args.queries) for _ in range(args.reps) for b in ("onnx", "torch")]
         _report("embed", result)
         print_table(result)
         return 0

@@ -106,6 +106,59 @@ def run(reps: int = 3, queries: int = 100, batch: int = 256) -> dict[str, Any]:
     return summary
 
 
+def _status(pid: int, field: str) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) / 1024 for line in f if line.startswith(field + ":"))
+
+
+def _server_pids(port: int) -> tuple[int, list[int]]:
+    """(gunicorn master, its workers) of the `python -m api serve` listening on `port`, found through /proc."""
+    mine = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+                ppid = int(next(ln for ln in (entry / "status").read_text().splitlines() if ln.startswith("PPid:"))
+                           .split()[1])
+            except (OSError, StopIteration):
+                continue
+            if b"serve" in cmdline and str(port).encode() in cmdline:
+                mine.append((int(entry.name), ppid))
+    pids = {pid for pid, _ in mine}
+    workers = [pid for pid, ppid in mine if ppid in pids]
+    masters = [pid for pid, ppid in mine if ppid not in pids]
+    return masters[0], workers
+
+
+def worker_rss(backend: str, queries: int, profiles: int = 200) -> dict[str, Any]:
+    """RSS of one real gunicorn worker (`python -m api serve --workers 1`, embedded stack) after `queries`
+    distinct searches over the HTTP API: the embedder's cost as a web worker pays it (no snapshot at 1M)."""
+    import tempfile
+
+    import httpx
+
+    from bench import multiworker
+
+    os.environ["EMBEDDING_BACKEND"] = backend
+    try:
+        with tempfile.TemporaryDirectory() as tmp, multiworker.running_server(Path(tmp), 1, profiles) as (base, key):
+            port = int(base.rsplit(":", 1)[1])
+            headers = {"Authorization": f"Bearer {key}"}
+            with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
+                _, workers = _server_pids(port)
+                before = _status(workers[0], "VmRSS")
+                for i in range(queries):
+                    answer = client.post("/api/v1/search", json={"query": f"vegan recipes and fitness tips {i}"})
+                    answer.raise_for_status()
+                _, workers = _server_pids(port)
+                pid = workers[0]
+                return {"backend": backend, "worker_rss_mb_before": before, "worker_rss_mb": _status(pid, "VmRSS"),
+                        "worker_anon_mb": _status(pid, "RssAnon"), "worker_file_mb": _status(pid, "RssFile"),
+                        "torch_in_worker": "torch" in Path(f"/proc/{pid}/maps").read_text()}
+    finally:
+        os.environ.pop("EMBEDDING_BACKEND", None)
+
+
 def print_table(summary: dict[str, Any]) -> None:
     print("| figure | onnx median (min–max) | torch median (min–max) | onnx / torch |")
     print("| --- | --- | --- | --- |")
