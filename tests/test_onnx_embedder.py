@@ -153,3 +153,26 @@ def test_both_backends_agree_through_the_embedder(graph, st_model) -> None:
     assert ((onnx.encode(texts) * torch_side.encode(texts)).sum(axis=1)).min() >= 0.9999
     assert float(onnx.encode_query("vegan recipes") @ torch_side.encode_query("vegan recipes")) >= 0.9999
     assert onnx.encode([]).shape == (0, DIM)
+
+
+def test_a_missing_export_is_made_once_in_a_child_process(fresh_loader, tmp_path, caplog) -> None:
+    """The first-use path: two callers at once (two workers' first searches) wait for one export, made by
+    `python -m retrieval.onnx_export` in a child, so this process still has no torch of its own doing."""
+    import threading
+
+    fresh_loader.setenv("EMBEDDING_ONNX_DIR", str(tmp_path / "models"))
+    get_settings.cache_clear()
+    results: list[Path] = []
+    callers = [threading.Thread(target=lambda: results.append(ensure_onnx_graph())) for _ in range(2)]
+    with caplog.at_level(logging.INFO, logger="retrieval.embeddings"):
+        for caller in callers:
+            caller.start()
+        for caller in callers:
+            caller.join()
+    assert sum("exporting" in r.getMessage() for r in caplog.records) == 1  # the second caller waited, then reused
+    assert len(results) == 2 and results[0] == results[1] and results[0].exists()
+    assert [p.name for p in (tmp_path / "models").iterdir() if not p.name.startswith(".export.lock")] == [
+        results[0].parent.name
+    ]  # one published export, no half-written .export-* folder left behind
+    meta = json.loads((results[0].parent / "export.json").read_text())
+    assert meta["cosine_min"] >= 0.9999
