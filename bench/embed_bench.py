@@ -168,3 +168,7 @@ def print_table(summary: dict[str, Any]) -> None:
         cells = [f"{s[key]['median']:.1f} ({s[key]['min']:.1f}–{s[key]['max']:.1f})"
                  for s in (summary["onnx"], summary["torch"])]
         print(f"| {key} | {cells[0]} | {cells[1]} | {summary['ratio_onnx_over_torch'][key]:.2f} |")
+    for row in summary.get("server", []):
+        print(f"| gunicorn worker, {row['backend']}: RSS before / after searches | {row['worker_rss_mb_before']:.0f} / "
+              f"{row['worker_rss_mb']:.0f} MB (anon {row['worker_anon_mb']:.0f}, file {row['worker_file_mb']:.0f}) | "
+              f"torch mapped: {row['torch_in_worker']} | |")
