@@ -41,6 +41,10 @@ class OnnxEncoder:
         options.inter_op_num_threads = 1
         self._session = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
         self._inputs = [i.name for i in self._session.get_inputs()]
+        # A batch chunk's buffers go back after its run: kept, one 128-text batch left the process 146 MB
+        # larger; released, 91 MB (bench embed). One-row query runs keep theirs: small, and reused.
+        self._shrink = ort.RunOptions()
+        self._shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
 
     def encode(self, texts: list[str], batch_size: int = _CHUNK) -> np.ndarray:
         """Rows in input order. Texts run in chunks of similar length, so short ones are not padded to long ones."""
@@ -62,7 +66,8 @@ class OnnxEncoder:
             n = len(e.ids)
             ids[row, :n], mask[row, :n], types[row, :n] = e.ids, e.attention_mask, e.type_ids
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-        hidden = self._session.run(None, {name: feed[name] for name in self._inputs})[0]
+        options = self._shrink if len(encodings) > 1 else None
+        hidden = self._session.run(None, {name: feed[name] for name in self._inputs}, options)[0]
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
