@@ -21,15 +21,18 @@ $(VENV)/.installed: requirements.txt
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet torch==2.13.0
 	$(PIP) install --quiet -r requirements.txt
+	$(PY) -m retrieval.onnx_export  # the packaged MiniLM as ONNX under var/models: web workers embed without torch
 	touch $@
 
 run: install
+	$(PY) -m retrieval.onnx_export >/dev/null  # a no-op once exported; again after `make clean`
 	$(PY) -m api migrate
 	$(PY) -m api bootstrap-demo --count 2000
 	@echo "Web app: http://127.0.0.1:$(PORT)/login (sign in with the key above); API docs: http://127.0.0.1:$(PORT)/docs"
 	$(PY) -m api serve --host 127.0.0.1 --port $(PORT)
 
 serve: install
+	$(PY) -m retrieval.onnx_export >/dev/null
 	$(PY) -m api serve --host 127.0.0.1 --port $(PORT)
 
 test: install

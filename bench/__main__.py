@@ -1,5 +1,6 @@
-"""`python -m bench [all|search|launch|deal|replay|voice|multiworker|load|import]`: `make bench` runs `all` (search
-at 10k and 100k, launch, deal, and load when a PostgreSQL URL is set: BENCH_DATABASE_URL or TEST_DATABASE_URL)."""
+"""`python -m bench [all|search|launch|deal|replay|voice|multiworker|load|import|embed]`: `make bench` runs `all`
+(search at 10k and 100k, launch, deal, and load when a PostgreSQL URL is set: BENCH_DATABASE_URL or
+TEST_DATABASE_URL)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     imp = sub.add_parser("import", help="import parsing of a messy CSV with and without content sniffing vs DictReader")
     imp.add_argument("--count", type=int, default=100_000)
     imp.add_argument("--reps", type=int, default=2)
+    em = sub.add_parser("embed", help="query embedder memory and latency: onnxruntime vs sentence-transformers/torch")
+    em.add_argument("--reps", type=int, default=3, help="fresh processes per backend (alternating)")
+    em.add_argument("--queries", type=int, default=100, help="distinct query texts per process")
+    em.add_argument("--batch", type=int, default=256, help="profile texts for the batch encode rate (0: skip)")
+    em.add_argument("--server", action="store_true", help="also a real gunicorn worker's RSS per backend")
     sub.add_parser("voice", help="custom-LLM time to first byte / last chunk over 200 turns vs an SSE echo")
     s = sub.add_parser("search", help="search latency, recall@10, build rate and memory vs a chroma-where baseline")
     s.add_argument("--sizes", default="10000,100000", help="comma-separated profile counts (default 10000,100000)")
@@ -75,6 +81,18 @@ def main(argv: list[str] | None = None) -> int:
         result = import_run(args.count, args.reps)
         _report("import", result)
         return 0 if result["meets_target"] else 1
+    if args.command == "embed":
+        from bench.embed_bench import print_table
+        from bench.embed_bench import run as embed_run
+
+        result = embed_run(args.reps, args.queries, args.batch)
+        if args.server:
+            from bench.embed_bench import worker_rss
+
+            result["server"] = [worker_rss(b, args.queries) for _ in range(args.reps) for b in ("onnx", "torch")]
+        _report("embed", result)
+        print_table(result)
+        return 0
     if args.command == "voice":
         from bench.voice_bench import main as voice_main
 

