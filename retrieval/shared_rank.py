@@ -17,6 +17,7 @@ import numpy as np
 
 from agent.query.schema import ParsedQuery
 from retrieval.coarse import rescore_top
+from retrieval.filters import Hints
 from retrieval.ranking import (
     SIM_FLOOR,
     SIM_SPAN,
@@ -28,7 +29,7 @@ from retrieval.ranking import (
     signals,
     similarities,
 )
-from retrieval.score_bounds import MARGIN, signal_keys, upper_others
+from retrieval.score_bounds import MARGIN, rate_factor, signal_keys, upper_others
 
 
 @dataclass
@@ -77,14 +78,16 @@ def _subset(cand: Candidates, pos: np.ndarray) -> Candidates:
     return Candidates(rows=cand.rows[pos], followers=cand.followers, engagement=cand.engagement)
 
 
-def rank_rows(snap: Any, q: ParsedQuery, limit: int, qvec: np.ndarray | None, *, exact: bool = False) -> RankedRows:
+def rank_rows(
+    snap: Any, q: ParsedQuery, limit: int, qvec: np.ndarray | None, *, exact: bool = False, hints: Hints | None = None
+) -> RankedRows:
     """The best `limit` rows for the query. `exact=True` scores every candidate exactly (the reference).
 
     Otherwise every candidate gets an upper bound of its score: the coarse similarity plus its error radius
     for the semantic signal, `score_bounds.upper_others` for the rest; only candidates whose bound reaches
     the k-th best exact score get their exact signals (`ranking.signals` on those rows) and exact similarity.
     """
-    cand = hard_filter(snap, q)
+    cand = hard_filter(snap, q, hints)
     rows = cand.rows
     if len(rows) == 0:
         return RankedRows(rows, np.zeros(0), None, 0)
@@ -105,6 +108,9 @@ def rank_rows(snap: Any, q: ParsedQuery, limit: int, qvec: np.ndarray | None, *,
         upper += approx
     upper += np.float32(constant)
     upper *= np.float32(1.0 / weight)
+    factor = rate_factor(snap, q, rows)
+    if factor is not None:
+        upper *= factor
     upper += np.float32(MARGIN)
     exact_sims: dict[int, float] = {}
 
