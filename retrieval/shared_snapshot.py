@@ -13,7 +13,6 @@ one value is one contiguous boolean row; brands (large, sparse vocabulary) as CS
 
 from __future__ import annotations
 
-import mmap
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -171,11 +170,10 @@ class MappedSnapshot:
         self.emb = arrays["emb"]
         self._ids = arrays["ids"]
         self.pos = IdPositions(arrays["ids_sorted"], arrays["id_order"], self.n)
-        # One madvise over the whole vector range: it only walks this process's page tables, so it costs
-        # 0.1-0.3 ms at 100k rows where one call per run of rescored pages cost 0.5-12 ms (measured).
-        release = (lambda rows: bundle.advise("emb", mmap.MADV_DONTNEED)) if release_rescored else None
+        # Rescored rows are read with pread (Bundle.read_rows): they never become this process's RSS.
+        fetch = (lambda rows: bundle.read_rows("emb", rows)) if release_rescored else None
         self.vectors = CoarseVectors(basis=arrays["basis"], coarse=arrays["coarse"], resid=arrays["resid"],
-                                     exact=self.emb, z=z, after_exact=release)
+                                     exact=self.emb, z=z, fetch=fetch)
 
     def code_of(self, kind: str, value: str | None) -> int | None:
         from retrieval.rows import _norm
