@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     embedding_onnx_dir: str = "var/models"
     retrieval_refresh_ms: float = 1000.0
     retrieval_recount_ms: float = 15000.0
+    retrieval_shared_snapshot: str | None = Field(
+        default=None, description="a directory: workers rank over one mapped <org>.bundle each (retrieval/README.md)")
+    retrieval_shared_export_s: float = 30.0
     tier_thresholds: str = Field(default="", description="lower bounds of micro, macro, mega: 10000,100000,1000000")
     fx_rates: str = Field(default="", description='JSON of USD per unit overrides, e.g. {"EUR": "1.1"}')
 

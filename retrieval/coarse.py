@@ -50,7 +50,8 @@ class CoarseVectors:
     """The matrix-like object search ranks with: `search(query, candidate_mask, k)` plus the two stages.
 
     `exact` may be a memory-mapped (n, D) float32 array; only the rows being rescored are read.
-    `after_exact`, when set, runs after each rescoring (e.g. to drop those pages from this process's RSS).
+    `fetch`, when set, reads rows of `exact` instead of indexing it (e.g. with pread, so they never enter this
+    process's RSS); `after_exact`, when set, runs after each rescoring.
     """
 
     basis: np.ndarray  # (D, d)
@@ -59,6 +60,7 @@ class CoarseVectors:
     exact: Any  # (n, D) float32
     z: float = DEFAULT_Z
     after_exact: Callable[[np.ndarray], None] | None = None
+    fetch: Callable[[np.ndarray], np.ndarray] | None = None
 
     @property
     def n(self) -> int:
@@ -81,7 +83,9 @@ class CoarseVectors:
             return np.zeros(0, dtype=np.float32)
         order = np.argsort(rows, kind="stable")  # ascending offsets: sequential-ish reads of the file
         out = np.empty(len(rows), dtype=np.float32)
-        out[order] = self.exact[rows[order]] @ np.asarray(qvec, dtype=np.float32)
+        sorted_rows = rows[order]
+        matrix = self.fetch(sorted_rows) if self.fetch is not None else self.exact[sorted_rows]
+        out[order] = matrix @ np.asarray(qvec, dtype=np.float32)
         if self.after_exact is not None:
             self.after_exact(rows)
         return out

@@ -106,10 +106,6 @@ def location_mask(snap: OrgSnapshot, q: ParsedQuery, hints: Hints | None) -> np.
     return mask
 
 
-def _age(birth_year: int | None, year: int) -> int | None:
-    return None if birth_year is None else year - birth_year
-
-
 def person_and_price(snap: OrgSnapshot, q: ParsedQuery, rows: np.ndarray) -> np.ndarray:
     """Of `rows`, those meeting the creator's gender/age and the minimum post rate (module docstring)."""
     keep = np.ones(len(rows), dtype=bool)
@@ -119,18 +115,11 @@ def person_and_price(snap: OrgSnapshot, q: ParsedQuery, rows: np.ndarray) -> np.
         keep &= (rate >= floor) | (rate < 0)
     if q.creator_gender is None and q.creator_age_min is None and q.creator_age_max is None:
         return rows[keep]
-    year = datetime.now(UTC).year
-    lo, hi = q.creator_age_min or 0, q.creator_age_max or 200
-    for i, row in enumerate(rows):
-        if not keep[i]:
-            continue
-        data = snap.rows[int(row)]
-        if data is None:
-            keep[i] = False
-            continue
-        if q.creator_gender is not None and data.gender != q.creator_gender:
-            keep[i] = False
-        elif q.creator_age_min is not None or q.creator_age_max is not None:
-            age = _age(data.birth_year, year)
-            keep[i] = age is not None and lo <= age <= hi
+    if q.creator_gender is not None:
+        code = snap.code_of("gender", q.creator_gender)
+        keep &= (snap.gender[rows] == code) if code is not None else False
+    if q.creator_age_min is not None or q.creator_age_max is not None:
+        born = snap.birth_year[rows]
+        age = datetime.now(UTC).year - born
+        keep &= (born != 0) & (age >= (q.creator_age_min or 0)) & (age <= (q.creator_age_max or 200))
     return rows[keep]

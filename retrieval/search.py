@@ -17,6 +17,7 @@ from retrieval.lookalikes import likeness, seed_ids, seeds_of
 from retrieval.lookalikes import reasons as lookalike_reasons
 from retrieval.ranking import age_share, combine, hard_filter, order, signals, similarities
 from retrieval.reasons import reasons_for
+from retrieval.shared_search import search_shared
 from retrieval.snapshot import OrgSnapshot, snapshots
 
 MAX_LIMIT = 200
@@ -61,7 +62,6 @@ def search(
     (`lookalikes.py`); handles the organization does not have give no results.
     """
     limit = max(1, min(int(limit), MAX_LIMIT))
-    snap = snapshots.get(session, org_id)
     hints = Hints(mentions=text_mentions(session, org_id, query))
     if seeds is not None or query.like_handles:
         hints.seeds = list(seeds) if seeds is not None else seed_ids(session, org_id, query.like_handles)
@@ -69,6 +69,12 @@ def search(
             return SearchOutcome(results=[], total_matches=0)
     text = semantic_text(query, None if hints.seeds else query_text)
     qvec = get_embedder().encode_query(text) if text else None
+    if not hints.seeds:  # over the shared file when configured and readable (retrieval/shared_search.py)
+        shared = search_shared(session, org_id, query, limit, qvec, hints)
+        if shared is not None:
+            mirror.catch_up_soon(session)
+            return SearchOutcome([Hit(i, s, r) for i, s, r in shared[0]], total_matches=shared[1])
+    snap = snapshots.get(session, org_id)
     with snap.lock:
         for _ in range(3):
             outcome = rank(snap, query, limit, qvec, hints)

@@ -17,7 +17,19 @@ import numpy as np
 
 from agent.query.schema import ParsedQuery
 from retrieval.coarse import rescore_top
-from retrieval.ranking import SIM_FLOOR, SIM_SPAN, Candidates, combine, hard_filter, order, signals, similarities
+from retrieval.filters import Hints
+from retrieval.ranking import (
+    SIM_FLOOR,
+    SIM_SPAN,
+    WEIGHTS,
+    Candidates,
+    combine,
+    hard_filter,
+    order,
+    signals,
+    similarities,
+)
+from retrieval.score_bounds import MARGIN, rate_factor, signal_keys, upper_others
 
 
 @dataclass
@@ -27,12 +39,6 @@ class RankedRows:
     sims: np.ndarray | None  # exact similarity of each returned row (None without a query vector)
     total_matches: int
     rescored: int = 0  # rows whose exact similarity was computed
-
-
-def _score(snap: Any, q: ParsedQuery, rows: np.ndarray, others: dict[str, np.ndarray], sims: np.ndarray) -> np.ndarray:
-    # Same key order as ranking.signals ("semantic" first), so the sums match bit for bit.
-    parts = {"semantic": np.clip((sims - SIM_FLOOR) / SIM_SPAN, 0.0, 1.0), **others}
-    return combine(snap, q, rows, parts)
 
 
 def _primary(q: ParsedQuery, snap: Any, cand: Candidates) -> np.ndarray | None:
@@ -68,29 +74,56 @@ def rescore_set(
     return pos[order], scores[order]
 
 
-def rank_rows(snap: Any, q: ParsedQuery, limit: int, qvec: np.ndarray | None, *, exact: bool = False) -> RankedRows:
-    """The best `limit` rows for the query. `exact=True` scores every candidate exactly (the reference)."""
-    cand = hard_filter(snap, q)
+def _subset(cand: Candidates, pos: np.ndarray) -> Candidates:
+    return Candidates(rows=cand.rows[pos], followers=cand.followers, engagement=cand.engagement)
+
+
+def rank_rows(
+    snap: Any, q: ParsedQuery, limit: int, qvec: np.ndarray | None, *, exact: bool = False, hints: Hints | None = None
+) -> RankedRows:
+    """The best `limit` rows for the query. `exact=True` scores every candidate exactly (the reference).
+
+    Otherwise every candidate gets an upper bound of its score: the coarse similarity plus its error radius
+    for the semantic signal, `score_bounds.upper_others` for the rest; only candidates whose bound reaches
+    the k-th best exact score get their exact signals (`ranking.signals` on those rows) and exact similarity.
+    """
+    cand = hard_filter(snap, q, hints)
     rows = cand.rows
     if len(rows) == 0:
         return RankedRows(rows, np.zeros(0), None, 0)
-    if qvec is None or exact:
+    if exact:
         sims = similarities(snap, rows, qvec) if qvec is not None else None
         score = combine(snap, q, rows, signals(snap, q, cand, sims))
         pos = order(q, snap, cand, score, limit)
         return RankedRows(rows[pos], score[pos], None if sims is None else sims[pos], len(rows), len(rows))
-    others = signals(snap, q, cand, None)
-    approx, radius = snap.vectors.approx(qvec, rows)
-    upper = _score(snap, q, rows, others, approx + radius)
+    keys = signal_keys(q, qvec is not None)
+    weight = sum(WEIGHTS[k] for k in keys)
+    upper, constant = upper_others(snap, q, rows)
+    if qvec is not None:
+        approx, radius = snap.vectors.approx(qvec, rows)
+        approx += radius
+        approx -= np.float32(SIM_FLOOR)
+        approx *= np.float32(WEIGHTS["semantic"] / SIM_SPAN)
+        np.clip(approx, 0.0, WEIGHTS["semantic"], out=approx)
+        upper += approx
+    upper += np.float32(constant)
+    upper *= np.float32(1.0 / weight)
+    factor = rate_factor(snap, q, rows)
+    if factor is not None:
+        upper *= factor
+    upper += np.float32(MARGIN)
     exact_sims: dict[int, float] = {}
 
     def exact_of(pos: np.ndarray) -> np.ndarray:
-        sims = snap.vectors.exact_sims(qvec, rows[pos])
-        exact_sims.update(zip(pos.tolist(), sims.tolist(), strict=True))
-        return _score(snap, q, rows[pos], {k: v[pos] for k, v in others.items()}, sims)
+        sub = _subset(cand, pos)
+        sims = None
+        if qvec is not None:
+            sims = snap.vectors.exact_sims(qvec, sub.rows)
+            exact_sims.update(zip(pos.tolist(), sims.tolist(), strict=True))
+        return combine(snap, q, sub.rows, signals(snap, q, sub, sims))
 
     keep, score = rescore_set(q, snap, cand, upper, exact_of, limit)
     sub = rows[keep]
-    sims = np.array([exact_sims[p] for p in keep.tolist()], dtype=np.float32)
     pos = order(q, snap, Candidates(rows=sub, followers=cand.followers, engagement=cand.engagement), score, limit)
-    return RankedRows(sub[pos], score[pos], sims[pos], len(rows), len(sub))
+    sims_out = None if qvec is None else np.array([exact_sims[p] for p in keep[pos].tolist()], dtype=np.float32)
+    return RankedRows(sub[pos], score[pos], sims_out, len(rows), len(sub))

@@ -13,7 +13,6 @@ one value is one contiguous boolean row; brands (large, sparse vocabulary) as CS
 
 from __future__ import annotations
 
-import mmap
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -25,9 +24,9 @@ from retrieval.bundle import Bundle, BundleReader, BundleWriter
 from retrieval.coarse import DEFAULT_DIM, DEFAULT_Z, CoarseVectors, fit_basis, project_chunks
 from retrieval.snapshot import OrgSnapshot
 
-FORMAT = 2
+FORMAT = 3
 COLUMNS = ("alive", "updated", "total_followers", "avg_er", "verified", "country", "region", "city",
-           "plat_followers", "plat_er", "rate_cents", "female", "ages", "has_emb")
+           "plat_followers", "plat_er", "rate_cents", "female", "ages", "has_emb", "gender", "birth_year")
 COLUMN_MAJOR = ("plat_followers", "plat_er", "ages")  # stored [k, n]: one platform's column is contiguous
 CHUNK = 65_536
 BASIS_SAMPLE = 20_000
@@ -61,6 +60,9 @@ def export(
         "dim": dim,
         "version": version,
         "location_codes": snap.location_codes,
+        # Readers overlay rows changed after this (retrieval/shared_search.py) and those whose vector was stale.
+        "newest": snap.newest,
+        "pending": sorted(snap.pending),
         "dense_tags": {name: sorted(col.values) for name, col in dense.items()},
         "sparse_tags": {name: sorted(col.values) for name, col in sparse.items()},
     }
@@ -81,7 +83,11 @@ def export(
                          (np.sort(np.fromiter(col.values[v], dtype=np.int32, count=len(col.values[v])))
                           for v in values))
         width = max((len(i.encode()) for i in snap.ids[:n]), default=1)
-        w.add("ids", np.array([i.encode() for i in snap.ids[:n]], dtype=f"S{width}") if n else np.zeros(0, "S1"))
+        ids = np.array([i.encode() for i in snap.ids[:n]], dtype=f"S{width}") if n else np.zeros(0, "S1")
+        w.add("ids", ids)
+        order = np.argsort(ids, kind="stable").astype(np.int32)
+        w.add("id_order", order)  # ids[id_order] ascending: id -> row by binary search, no dict per process
+        w.add("ids_sorted", ids[order])
         w.add("basis", basis)
         w.add_chunks("emb", np.float32, (dim,), _chunks(matrix, n, chunk))
         # Two passes over the vectors rather than holding every projected row until the residuals follow.
@@ -117,6 +123,31 @@ class MappedTag:
         return mask
 
 
+class IdPositions:
+    """id -> row over the mapped sorted ids (the `pos` dict of `OrgSnapshot`, read-only)."""
+
+    def __init__(self, ids_sorted: np.ndarray, order: np.ndarray, n: int) -> None:
+        self._sorted, self._order, self._n = ids_sorted, order, n
+
+    def get(self, influencer_id: str, default: int | None = None) -> int | None:
+        key = influencer_id.encode()
+        if self._n == 0 or len(key) > self._sorted.dtype.itemsize:
+            return default
+        i = int(np.searchsorted(self._sorted, key))
+        if i < self._n and self._sorted[i] == key:
+            return int(self._order[i])
+        return default
+
+    def __contains__(self, influencer_id: object) -> bool:
+        return isinstance(influencer_id, str) and self.get(influencer_id) is not None
+
+    def __getitem__(self, influencer_id: str) -> int:
+        row = self.get(influencer_id)
+        if row is None:
+            raise KeyError(influencer_id)
+        return row
+
+
 class MappedSnapshot:
     """An org's snapshot read from a mapped bundle: the column attributes of `OrgSnapshot`, read-only."""
 
@@ -138,9 +169,11 @@ class MappedSnapshot:
             self.tags[name] = MappedTag(values, indptr=arrays[f"csr_{name}_indptr"], rows=arrays[f"csr_{name}_rows"])
         self.emb = arrays["emb"]
         self._ids = arrays["ids"]
-        release = (lambda rows: bundle.advise_rows("emb", rows, mmap.MADV_DONTNEED)) if release_rescored else None
+        self.pos = IdPositions(arrays["ids_sorted"], arrays["id_order"], self.n)
+        # Rescored rows are read with pread (Bundle.read_rows): they never become this process's RSS.
+        fetch = (lambda rows: bundle.read_rows("emb", rows)) if release_rescored else None
         self.vectors = CoarseVectors(basis=arrays["basis"], coarse=arrays["coarse"], resid=arrays["resid"],
-                                     exact=self.emb, z=z, after_exact=release)
+                                     exact=self.emb, z=z, fetch=fetch)
 
     def code_of(self, kind: str, value: str | None) -> int | None:
         from retrieval.rows import _norm

@@ -120,7 +120,8 @@ class OrgSnapshot:
             "audience_countries": TagColumn(dense=True),
             "brands": TagColumn(dense=False),
         }
-        self.location_codes: dict[str, dict[str, int]] = {"country": {}, "region": {}, "city": {}}
+        # Codes of location parts and of the creator's own gender ("gender"), -1 = unknown.
+        self.location_codes: dict[str, dict[str, int]] = {"country": {}, "region": {}, "city": {}, "gender": {}}
         self.capacity = 0
         self.pending: set[str] = set()  # ids whose vector is missing or older than the row
         self.newest = 0.0  # newest updated_at seen in SQL
@@ -154,6 +155,8 @@ class OrgSnapshot:
         self.ages = grow(get("ages"), (cap, len(AGE_BRACKETS)), np.float32, np.nan)
         self.emb = grow(get("emb"), (cap, self.dim), np.float32, 0.0)
         self.has_emb = grow(get("has_emb"), (cap,), bool, False)
+        self.gender = grow(get("gender"), (cap,), np.int32, -1)  # the creator's own, a location_codes["gender"] code
+        self.birth_year = grow(get("birth_year"), (cap,), np.int32, 0)  # 0 = unknown
         for col in self.tags.values():
             col.grow(cap)
         self.capacity = cap
@@ -192,6 +195,8 @@ class OrgSnapshot:
         self.country[row] = self._code("country", data.country)
         self.region[row] = self._code("region", data.region)
         self.city[row] = self._code("city", data.city)
+        self.gender[row] = self._code("gender", data.gender)
+        self.birth_year[row] = data.birth_year or 0
         self.plat_followers[row] = 0
         self.plat_er[row] = np.nan
         for platform, (followers, er) in data.platforms.items():
