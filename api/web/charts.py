@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from evals.replay.charts import _COLORS, _svg, plt
+from evals.replay.charts import _COLORS, _svg, pyplot
 
 
 def offers_chart(negotiation: dict[str, Any]) -> str:
     """Offers by turn order (the n-th offer made in the negotiation), from GET /api/v1/negotiations/{id}."""
-    fig, ax = plt.subplots(figsize=(6.4, 2.8))
+    fig, ax = pyplot().subplots(figsize=(6.4, 2.8))
     offers = negotiation.get("offers") or []
     for role, label, style, color in (("influencer", "creator asks", "o-", _COLORS["creator"]),
                                       ("agent", "our offers", "s-", _COLORS["replayed"])):
@@ -33,7 +33,7 @@ def offers_chart(negotiation: dict[str, Any]) -> str:
 
 
 def probability_chart(negotiation: dict[str, Any]) -> str:
-    fig, ax = plt.subplots(figsize=(6.4, 2.2))
+    fig, ax = pyplot().subplots(figsize=(6.4, 2.2))
     history = negotiation.get("deal_probability_history") or []
     xs = list(range(1, len(history) + 1))
     if xs:

@@ -8,24 +8,37 @@
 from __future__ import annotations
 
 import io
+from functools import cache
 from typing import Any
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-from matplotlib.ticker import MaxNLocator
-
-plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False})
 
 _COLORS = {"creator": "#c2410c", "recorded": "#64748b", "replayed": "#2563eb", "ceiling": "#b91c1c",
            "target": "#15803d"}
 
 
+@cache
+def pyplot() -> Any:
+    """matplotlib.pyplot on the Agg backend, imported on first use: a web worker that never draws a chart does
+    not carry it (~27 MB of RSS)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "axes.spines.top": False,
+                         "axes.spines.right": False})
+    return plt
+
+
+def _integer_ticks(ax: Any) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _svg(fig: Any) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight")
-    plt.close(fig)
+    pyplot().close(fig)
     text = buffer.getvalue()
     return text[text.index("<svg"):]  # drop the XML prolog and doctype: the SVG sits inside HTML
 
@@ -48,7 +61,7 @@ def _offer(side: str) -> Any:
 
 
 def offers_chart(transcript: dict[str, Any]) -> str:
-    fig, ax = plt.subplots(figsize=(6.4, 2.8))
+    fig, ax = pyplot().subplots(figsize=(6.4, 2.8))
     for label, key, pick, style in (
         ("creator asks", "creator", lambda t: t["creator_price_usd"], "o-"),
         ("recorded agent", "recorded", _offer("recorded"), "s--"),
@@ -64,13 +77,13 @@ def offers_chart(transcript: dict[str, Any]) -> str:
     ax.set_ylabel("USD")
     ax.set_title("Offers over the turns")
     ax.set_xlim(0.5, max(1, len(transcript["turns"])) + 0.5)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _integer_ticks(ax)
     ax.legend(loc="best", fontsize=7, frameon=False)
     return _svg(fig)
 
 
 def probability_chart(transcript: dict[str, Any]) -> str:
-    fig, ax = plt.subplots(figsize=(6.4, 2.4))
+    fig, ax = pyplot().subplots(figsize=(6.4, 2.4))
     for label, key, style in (("recorded", "recorded", "s--"), ("replayed", "replayed", "^-")):
         xs, ys = _series(transcript, lambda t, k=key: (t.get(k) or {}).get("deal_probability"))
         if key == "replayed" and (transcript.get("opening") or {}).get("deal_probability") is not None:
@@ -78,7 +91,7 @@ def probability_chart(transcript: dict[str, Any]) -> str:
         if xs:
             ax.plot(xs, ys, style, color=_COLORS[key], label=label, linewidth=1.6, markersize=5)
     ax.set_ylim(0, 1)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _integer_ticks(ax)
     ax.set_xlabel("creator turn")
     ax.set_ylabel("P(deal)")
     ax.set_title("Deal probability over the turns")

@@ -20,8 +20,6 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from sklearn.metrics import brier_score_loss, roc_auc_score
-
 from evals.replay.replayer import COMPARED, TranscriptReplay
 from evals.replay.scoring import ProbabilityPoint
 from evals.replay.transcript import Transcript
@@ -44,6 +42,9 @@ def _mean(values: list[float]) -> float | None:
 
 
 def _probability_metrics(points: list[tuple[float, int]]) -> dict[str, Any]:
+    # Imported here: scikit-learn (with scipy) is ~95 MB of a web worker's RSS, needed only once a replay runs.
+    from sklearn.metrics import brier_score_loss, roc_auc_score
+
     labels = [label for _, label in points]
     values = [value for value, _ in points]
     auc = round(float(roc_auc_score(labels, values)), 4) if len(set(labels)) == 2 else None
