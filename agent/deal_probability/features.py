@@ -143,7 +143,7 @@ class DialogueSoFar:
         self.last_cat: dict[Role, str] = {}
         self.last_two: list[Turn] = []
         # The price block of the features changes only when a price is added: kept for the next prefix.
-        self._price_block: tuple[Decimal | None, dict[str, float]] | None = None
+        self._price_block: tuple[tuple[Decimal | None, Decimal | None], dict[str, float]] | None = None
 
     def add(self, t: Turn) -> None:
         if t.price is not None and t.price > 0:
@@ -180,17 +180,12 @@ class DialogueSoFar:
         f["turn_index_log"] = _log1p(self.n)
         f["budget_is_ceiling"] = float(budget_is_ceiling)
         f["has_reference"] = float(ref is not None)
-        if listed is not None:
-            f["has_listed_price"] = 1.0
-            f["budget_vs_listed"] = _rel(budget_max, listed) if budget_max is not None and budget_max > 0 else 0.0
-            f["agent_last_vs_listed"] = _rel(ap[-1], listed) if ap else 0.0
-            f["creator_last_vs_listed"] = _rel(cp[-1], listed) if cp else 1.0
         f["creator_price_count"] = float(len(cp))
         f["agent_price_count"] = float(len(ap))
         # Defaults when a side has not named a price: creator at the ask, agent nowhere (0).
         f["creator_last_rel"] = 1.0
-        if ref is not None:
-            f.update(self._price_features(ref, budget_max))
+        if ref is not None or listed is not None:
+            f.update(self._price_features(ref, budget_max, listed))
         if self.n:
             s = self.sentiments
             f["last_role_agent"] = float(self.last_two[-1].role == "agent")
@@ -208,15 +203,25 @@ class DialogueSoFar:
             f[_LAST_KEY[role, cat]] = 1.0
         return _IN_ORDER(f)
 
-    def _price_features(self, ref: Decimal, budget_max: Decimal | None) -> dict[str, float]:
-        """Both sides' prices relative to the reference: where they are, how far they came, the gap (the
-        Decimal arithmetic is most of a row's cost, so the block is reused until a price is added)."""
+    def _price_features(self, ref: Decimal | None, budget_max: Decimal | None,
+                        listed: Decimal | None) -> dict[str, float]:
+        """The features made of prices: both sides' against the reference (where they are, how far they came,
+        the gap) and against the listed price. Their Decimal arithmetic is most of a row's cost, and they change
+        only when a price is added, so the block is kept until then."""
+        key = (budget_max, listed)
         kept = self._price_block
-        if kept is not None and kept[0] == budget_max:
+        if kept is not None and kept[0] == key:
             return kept[1]
         f: dict[str, float] = {}
-        self._prices(f, ref, budget_max)
-        self._price_block = (budget_max, f)
+        if listed is not None:
+            cp, ap = self.prices["creator"], self.prices["agent"]
+            f["has_listed_price"] = 1.0
+            f["budget_vs_listed"] = _rel(budget_max, listed) if budget_max is not None and budget_max > 0 else 0.0
+            f["agent_last_vs_listed"] = _rel(ap[-1], listed) if ap else 0.0
+            f["creator_last_vs_listed"] = _rel(cp[-1], listed) if cp else 1.0
+        if ref is not None:
+            self._prices(f, ref, budget_max)
+        self._price_block = (key, f)
         return f
 
     def _prices(self, f: dict[str, float], ref: Decimal, budget_max: Decimal | None) -> None:
