@@ -42,7 +42,7 @@ from retrieval.snapshot import (
     LOOKBACK_S,
     PLATFORM_INDEX,
     OrgSnapshot,
-    _put_changed,
+    put_changed,
     recount_interval_s,
     refresh_interval_s,
     snapshots,
@@ -134,7 +134,7 @@ class SharedView:
             self.delta.newest = max(newest, self.delta.newest)
         if first and mapped.bundle.meta.get("pending"):
             changed += load_rows(session, self.org_id, ids=list(mapped.bundle.meta["pending"]))
-        _put_changed(self.delta, changed)
+        put_changed(self.delta, changed)
         self._inherit_vectors(changed)
         now = time.monotonic()
         if first or now - self.counted_at >= recount_interval_s():

@@ -325,7 +325,7 @@ def build(snap: OrgSnapshot, session: Session) -> None:
     snap.checked_at = snap.counted_at = time.monotonic()
 
 
-def _put_changed(snap: OrgSnapshot, rows: Iterable[RowData]) -> None:
+def put_changed(snap: OrgSnapshot, rows: Iterable[RowData]) -> None:
     for data in rows:
         row = snap.pos.get(data.id)
         if row is None or not snap.alive[row] or snap.updated[row] != data.updated:
@@ -343,7 +343,7 @@ def refresh(snap: OrgSnapshot, session: Session, *, recount: bool = True) -> Non
     """
     newest = newest_update(session, snap.org_id)
     if newest != snap.newest:
-        _put_changed(snap, load_rows(session, snap.org_id, since=snap.newest - LOOKBACK_S))
+        put_changed(snap, load_rows(session, snap.org_id, since=snap.newest - LOOKBACK_S))
         snap.newest = max(newest, snap.newest)
     if recount:
         if row_count(session, snap.org_id) != snap.alive_count:
@@ -353,7 +353,7 @@ def refresh(snap: OrgSnapshot, session: Session, *, recount: bool = True) -> Non
                 snap.remove(influencer_id)
             missing = [i for i in present if i not in snap.pos or not snap.alive[snap.pos[i]]]
             for start in range(0, len(missing), 500):
-                _put_changed(snap, load_rows(session, snap.org_id, ids=missing[start : start + 500]))
+                put_changed(snap, load_rows(session, snap.org_id, ids=missing[start : start + 500]))
         snap.counted_at = time.monotonic()
     if snap.pending:
         ids, matrix, stamps = load_vectors(session, snap.org_id, sorted(snap.pending))
