@@ -46,22 +46,26 @@ class Candidates:
     engagement: np.ndarray  # effective engagement %, NaN when unknown, all rows
 
 
-def effective_metrics(snap: OrgSnapshot, q: ParsedQuery) -> tuple[np.ndarray, np.ndarray]:
-    n = snap.n
+def effective_metrics(
+    snap: OrgSnapshot, q: ParsedQuery, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(followers, engagement) each row is judged by: of the requested platforms the one with the most followers
+    (its engagement, NaN when it reports none; a tie goes to the first requested), else the totals. For all
+    rows, or for `rows` only."""
+    pick: slice | np.ndarray = slice(0, snap.n) if rows is None else rows
     if q.platforms:
         cols = [PLATFORM_INDEX[p] for p in q.platforms]
-        # Engagement of the requested platform with the most followers (NaN when it reports none); on a
-        # tie the first requested platform wins. One column at a time: a fancy-indexed (n, k) copy and
-        # argmax cost ~100 ms at 1M rows, a column of a column-major mapped snapshot is contiguous.
-        followers = np.array(snap.plat_followers[:n, cols[0]])
-        engagement = np.array(snap.plat_er[:n, cols[0]])
+        # One column at a time: a fancy-indexed (n, k) copy and argmax cost ~100 ms at 1M rows, a column of a
+        # column-major mapped snapshot is contiguous.
+        followers = np.array(snap.plat_followers[pick, cols[0]])
+        engagement = np.array(snap.plat_er[pick, cols[0]])
         for j in cols[1:]:
-            more = snap.plat_followers[:n, j] > followers
-            followers = np.where(more, snap.plat_followers[:n, j], followers)
-            engagement = np.where(more, snap.plat_er[:n, j], engagement)
+            more = snap.plat_followers[pick, j] > followers
+            followers = np.where(more, snap.plat_followers[pick, j], followers)
+            engagement = np.where(more, snap.plat_er[pick, j], engagement)
     else:
-        followers = snap.total_followers[:n]
-        engagement = snap.avg_er[:n]
+        followers = snap.total_followers[pick]
+        engagement = snap.avg_er[pick]
     return followers, engagement
 
 
@@ -187,17 +191,25 @@ def combine(snap: OrgSnapshot, q: ParsedQuery, rows: np.ndarray, parts: dict[str
     return np.clip(np.asarray(score, dtype=np.float64), 0.0, 1.0)
 
 
+def sort_key(q: ParsedQuery, snap: OrgSnapshot, rows: np.ndarray, followers: np.ndarray,
+             engagement: np.ndarray) -> np.ndarray | None:
+    """The query's primary sort key of `rows` (smaller first), given their effective followers and engagement;
+    None for relevance, whose key is minus the score."""
+    if q.sort == "followers":
+        return -np.asarray(followers).astype(np.float64)
+    if q.sort == "engagement":
+        return -np.nan_to_num(np.asarray(engagement).astype(np.float64), nan=-1.0)
+    if q.sort == "rate":
+        rate = snap.rate_cents[rows].astype(np.float64)
+        return np.where(rate < 0, np.inf, rate)
+    return None
+
+
 def order(q: ParsedQuery, snap: OrgSnapshot, cand: Candidates, score: np.ndarray, limit: int) -> np.ndarray:
     """Positions (into cand.rows) of the best `limit` results for the query's sort, ties by row number."""
     rows = cand.rows
-    if q.sort == "followers":
-        primary = -cand.followers[rows].astype(np.float64)
-    elif q.sort == "engagement":
-        primary = -np.nan_to_num(cand.engagement[rows].astype(np.float64), nan=-1.0)
-    elif q.sort == "rate":
-        rate = snap.rate_cents[rows].astype(np.float64)
-        primary = np.where(rate < 0, np.inf, rate)
-    else:
+    primary = sort_key(q, snap, rows, cand.followers[rows], cand.engagement[rows])
+    if primary is None:
         primary = -score
     if len(rows) > limit * 4:
         kth = np.partition(primary, limit - 1)[limit - 1]

@@ -28,6 +28,7 @@ from retrieval.ranking import (
     order,
     signals,
     similarities,
+    sort_key,
 )
 from retrieval.score_bounds import MARGIN, rate_factor, signal_keys, upper_others
 
@@ -41,24 +42,11 @@ class RankedRows:
     rescored: int = 0  # rows whose exact similarity was computed
 
 
-def _primary(q: ParsedQuery, snap: Any, cand: Candidates) -> np.ndarray | None:
-    """The sort key that does not depend on similarity (None for relevance), as in ranking.order."""
-    rows = cand.rows
-    if q.sort == "followers":
-        return -cand.followers[rows].astype(np.float64)
-    if q.sort == "engagement":
-        return -np.nan_to_num(cand.engagement[rows].astype(np.float64), nan=-1.0)
-    if q.sort == "rate":
-        rate = snap.rate_cents[rows].astype(np.float64)
-        return np.where(rate < 0, np.inf, rate)
-    return None
-
-
 def rescore_set(
     q: ParsedQuery, snap: Any, cand: Candidates, upper: np.ndarray, exact_of: Any, limit: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """(positions, exact scores) of every candidate that can be among the first `limit` of the query's order."""
-    primary = _primary(q, snap, cand)
+    primary = sort_key(q, snap, cand.rows, cand.followers[cand.rows], cand.engagement[cand.rows])
     if primary is None:
         return rescore_top(upper, exact_of, limit)
     if len(primary) <= limit:

@@ -33,14 +33,13 @@ from agent.query.schema import ParsedQuery
 from data.models import Influencer
 from data.settings import get_settings
 from retrieval.filters import Hints
-from retrieval.ranking import age_share
+from retrieval.ranking import age_share, effective_metrics, sort_key
 from retrieval.reasons import reasons_for
 from retrieval.rows import RowData, load_rows, newest_update, row_count
 from retrieval.shared_rank import RankedRows, rank_rows
 from retrieval.shared_snapshot import MappedSnapshot, SharedSnapshotReader, export
 from retrieval.snapshot import (
     LOOKBACK_S,
-    PLATFORM_INDEX,
     OrgSnapshot,
     put_changed,
     recount_interval_s,
@@ -77,15 +76,16 @@ def export_org(session: Session, org_id: str) -> Path | None:
     return path
 
 
-def export_soon(session: Session, org_id: str) -> None:
-    """Export when the setting is on and the last export from this process is older than the interval.
-    A failure is logged, never raised: readers overlay SQL on the previous file meanwhile."""
+def export_soon(session: Session, org_id: str, *, now: bool = False) -> None:
+    """Export when the setting is on and the last export from this process is older than the interval (or
+    `now`: a full reindex replaces the file right away). A failure is logged, never raised: readers overlay
+    SQL on the previous file meanwhile."""
     if bundle_path(org_id) is None:
         return
     every = get_settings().retrieval_shared_export_s
     with _export_lock:
         last = _exported.get(org_id)
-        if last is not None and time.monotonic() - last < every:
+        if not now and last is not None and time.monotonic() - last < every:
             return
         try:
             export_org(session, org_id)
@@ -233,36 +233,14 @@ class _Found:
     primary: float
 
 
-def _effective(snap: Any, q: ParsedQuery, row: int) -> tuple[int, float]:
-    """ranking.effective_metrics for one row."""
-    if not q.platforms:
-        return int(snap.total_followers[row]), float(snap.avg_er[row])
-    cols = [PLATFORM_INDEX[p] for p in q.platforms]
-    best = cols[0]
-    for j in cols[1:]:
-        if snap.plat_followers[row, j] > snap.plat_followers[row, best]:
-            best = j
-    return int(snap.plat_followers[row, best]), float(snap.plat_er[row, best])
-
-
-def _primary(q: ParsedQuery, snap: Any, row: int, followers: int, engagement: float, score: float) -> float:
-    if q.sort == "followers":
-        return -float(followers)
-    if q.sort == "engagement":
-        return -(engagement if engagement == engagement else -1.0)
-    if q.sort == "rate":
-        rate = float(snap.rate_cents[row])
-        return float("inf") if rate < 0 else rate
-    return -score
-
-
 def _found(q: ParsedQuery, snap: Any, got: RankedRows, order_row: Any) -> list[_Found]:
+    followers, engagement = effective_metrics(snap, q, got.rows)
+    primary = sort_key(q, snap, got.rows, followers, engagement)
     out = []
     for i, row in enumerate(got.rows.tolist()):
-        followers, engagement = _effective(snap, q, row)
         score = float(got.scores[i])
         out.append(_Found(snap, row, order_row(row), score, None if got.sims is None else float(got.sims[i]),
-                          followers, engagement, _primary(q, snap, row, followers, engagement, score)))
+                          int(followers[i]), float(engagement[i]), -score if primary is None else float(primary[i])))
     return out
 
 
