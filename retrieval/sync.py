@@ -19,7 +19,7 @@ from data.serialize import influencer_to_dict
 from retrieval import mirror
 from retrieval.embeddings import embedding_text, get_embedder
 from retrieval.index import VectorIndex
-from retrieval.shared_search import bundle_path, export_org, export_soon
+from retrieval.shared_search import export_soon
 from retrieval.snapshot import apply_changes, snapshots, stamp
 from retrieval.vectors import delete_vectors, own_transaction, write_vectors
 
@@ -124,10 +124,5 @@ def reindex_org(
     with own_transaction(session) as writer:
         writer.execute(pv.delete().where(pv.c.org_id == org_id, pv.c.influencer_id.not_in(live)))
     snapshots.drop(session, org_id)
-    if bundle_path(org_id) is not None:
-        try:
-            export_org(session, org_id)  # a full rebuild replaces the shared file right away
-        except Exception:
-            session.rollback()
-            log.exception("exporting the shared search snapshot of org %s failed", org_id)
+    export_soon(session, org_id, now=True)
     return done
