@@ -111,7 +111,8 @@ def rank_rows(
         return combine(snap, q, sub.rows, signals(snap, q, sub, sims))
 
     keep, score = rescore_set(q, snap, cand, upper, exact_of, limit)
-    sub = rows[keep]
-    pos = order(q, snap, Candidates(rows=sub, followers=cand.followers, engagement=cand.engagement), score, limit)
+    kept = _subset(cand, keep)
+    sub = kept.rows
+    pos = order(q, snap, kept, score, limit)
     sims_out = None if qvec is None else np.array([exact_sims[p] for p in keep[pos].tolist()], dtype=np.float32)
     return RankedRows(sub[pos], score[pos], sims_out, len(rows), len(sub))
