@@ -1,5 +1,6 @@
-"""A web worker carries only what serving needs: the heavy libraries of replay metrics, charts and the torch
-embedder are imported when first used, not by create_app() (issue 17: RSS per worker at 1M profiles)."""
+"""A web worker carries only what serving needs: the heavy libraries of replay metrics, charts, the torch
+embedder and the ElevenLabs SDK are imported when first used, not by create_app() (issue 17: RSS per worker
+at 1M profiles)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parents[1]
-_HEAVY = ("sklearn", "scipy", "matplotlib", "torch", "sentence_transformers")
+_HEAVY = ("sklearn", "scipy", "matplotlib", "torch", "sentence_transformers", "elevenlabs")
 _PROBE = (
     "import sys\n"
     "from api import create_app\n"

@@ -15,13 +15,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
-from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel
+
+if TYPE_CHECKING:  # the message and chat-model classes are imported with a model: ~14 MB a worker never needs offline
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import BaseMessage
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ def no_answer(_: str) -> None:
 
 def messages(request: dict[str, Any]) -> list[BaseMessage]:
     """System and user turns as messages; never a prompt template, so braces in the text stay literal."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
     return [SystemMessage(content=request["system"]), HumanMessage(content=request["prompt"])]
 
 
@@ -84,6 +87,8 @@ class ChatProvider:
 
     def text(self, fallback: Fallback[str | None] = no_answer) -> Runnable[dict[str, Any], Answer[str | None]]:
         """Free text (blank counts as no answer), else `fallback(prompt)`."""
+        from langchain_core.output_parsers import StrOutputParser
+
         return self._with_fallback(self.chat_model | StrOutputParser() | RunnableLambda(_non_blank), fallback)
 
     def _with_fallback(self, model: Runnable[Any, Any], fallback: Fallback[T]) -> Runnable[dict[str, Any], Answer[T]]:

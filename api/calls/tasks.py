@@ -33,7 +33,6 @@ from data.models import Call, Influencer, Negotiation
 from data.statuses import CLOSED_NEGOTIATION, FINISHED_CALL, CallStatus
 from voice.calling_rules import next_calling_time, zones_for
 from voice.chat_wire import ChatRequest
-from voice.elevenlabs import ElevenLabsProvider
 from voice.provider import CallRequest, OutcomeUnknown, ProviderMisconfigured, VoiceError, VoiceProvider
 from voice.simulated import LineSink, SimulatedProvider, TurnAnswer
 
@@ -62,6 +61,8 @@ def provider_for(call_id: str, on_line: LineSink | None = None) -> VoiceProvider
     settings cannot make one."""
     config = voice_config(jobs.task_settings())
     if config.provider == "elevenlabs":
+        from voice.elevenlabs import ElevenLabsProvider  # the SDK's ~800 modules (~30 MB) load with the first call
+
         try:
             return ElevenLabsProvider(config)
         except ValueError as exc:
