@@ -223,10 +223,18 @@ def replay_all(transcripts: Iterable[Transcript], config: PolicyConfig | None = 
             on_progress(len(out))
     scorer.score()
     for replay in out:
+        recorded = _first_by_index(replay.recorded_points)
+        replayed = _first_by_index(replay.replayed_points)
         for turn in replay.turns:
-            turn.recorded_probability = next((p.value for p in replay.recorded_points
-                                              if p.creator_index == turn.index), None)
-            turn.replayed_probability = next((p.value for p in replay.replayed_points
-                                              if p.creator_index == turn.index), None)
+            turn.recorded_probability = recorded.get(turn.index)
+            turn.replayed_probability = replayed.get(turn.index)
+    return out
+
+
+def _first_by_index(points: list[ProbabilityPoint]) -> dict[int, float | None]:
+    """The value of the first point after each creator turn (one dict, not a scan of the points per turn)."""
+    out: dict[int, float | None] = {}
+    for p in points:
+        out.setdefault(p.creator_index, p.value)
     return out
 
