@@ -164,11 +164,14 @@ def concession_limit(ceiling: Decimal, anchor: Decimal, asks: list[Decimal],
 
 def next_offer(*, opening: Decimal, last_offer: Decimal | None, ceiling: Decimal, asks: list[Decimal], t: int,
                horizon: int, config: ConcessionConfig = DEFAULT_CONCESSION,
-               offers: list[Decimal] | None = None) -> Plan:
+               offers: list[Decimal] | None = None, rebuffed: bool = False) -> Plan:
     """The next counter: the larger of the Boulware curve and the reciprocal step, bounded both ways.
 
     `asks` are the creator's asks for the current package (running minimum), `t` the counters made so far,
-    `offers` our counters so far (for the package; defaults to `last_offer` alone).
+    `offers` our counters so far (for the package; defaults to `last_offer` alone). `rebuffed`: the creator
+    turned our number down without naming one ("that's a lowball, I'll pass"): the answer is the biggest step the
+    bounds allow (`max_step_share` of the gap), since repeating or inching up a number they called insulting ends
+    the conversation.
     """
     limit, floor = concession_limit(ceiling, opening, asks, config)
     curve = boulware(opening, limit, t, horizon, config.boulware_e)
@@ -182,6 +185,8 @@ def next_offer(*, opening: Decimal, last_offer: Decimal | None, ceiling: Decimal
     gap = max(ZERO, reach - last_offer)
     cap = last_offer + gap * config.max_step_share
     offer = min(max(curve, min(reciprocal, max(limit, last_offer)), last_offer), cap)
+    if rebuffed:
+        offer = max(offer, cap)
     if floor is not None and limit < reach and slowing_on_their_own(offers or [last_offer], asks):
         # Their own shrinking concessions say where they stop: go to just above it, not beyond their ask.
         offer = max(offer, min(limit, last_offer + gap * config.floor_step_share))
