@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from click.testing import CliRunner
 
-from agent.negotiation.concession import next_offer, placed_final, predicted_floor
+from agent.negotiation.concession import next_offer, placed_final, predicted_floor, slowing_on_their_own
 from agent.negotiation.types import Action, Decision, Intent
 from agent.negotiation.understanding import NegotiationContext, understand
 from evals.human_personas import HUMAN_PERSONAS, human_persona_for, make_human_scenarios
@@ -137,3 +137,18 @@ def test_a_final_without_a_predicted_floor_meets_them_halfway_not_at_the_ceiling
                       t=3, horizon=5)
     final = placed_final(next_plan=plan, ceiling=D(12000), rounds_left=2, ask=D(10000))
     assert plan.offer < final < D(10000)
+
+
+def test_a_floor_is_jumped_to_only_when_their_concessions_slow_faster_than_ours() -> None:
+    # They came down 400 then 200 while we stepped 400 then 200: a mirror, no sign of where they stop.
+    offers, asks = [D(1000), D(1400), D(1600)], [D(3000), D(2600), D(2400)]
+    assert not slowing_on_their_own(offers, asks)
+    mirrored = next_offer(opening=D(1000), last_offer=D(1600), ceiling=D(5000), asks=asks, t=2, horizon=5,
+                          offers=offers)
+    # Same asks against steady steps of ours: they slow on their own, and the next counter goes near the floor.
+    steady = [D(1000), D(1300), D(1600)]
+    assert slowing_on_their_own(steady, asks)
+    informed = next_offer(opening=D(1000), last_offer=D(1600), ceiling=D(5000), asks=asks, t=2, horizon=5,
+                          offers=steady)
+    assert informed.predicted_floor is not None and informed.offer >= informed.predicted_floor > mirrored.offer
+    assert informed.offer < D(2400)

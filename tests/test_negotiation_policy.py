@@ -330,3 +330,14 @@ def test_timeline_changes_and_product_without_a_product_go_to_a_person_with_the_
     with_product = decide(decide(_opened(product="the serum kit"), _ask("7500")).state,
                           understand("If you can send the product too, $5,500 works."))
     assert with_product.decision.action != Action.ESCALATE and with_product.decision.product_included
+
+
+def test_a_rebuff_without_a_price_gets_a_clearly_better_number_not_a_repeat() -> None:
+    # "That's a lowball, I'll pass" after our first counter: the biggest step the bounds allow, under the ceiling.
+    first = decide(_opened(), _ask("7500"))
+    offer = first.decision.offer_usd
+    assert offer is not None
+    answer = decide(first.state, _ask(None, Intent.REJECT)).decision
+    assert answer.action == Action.COUNTER and answer.offer_usd is not None
+    reach = min(D("7500"), D("6500"))
+    assert offer + (reach - offer) / 2 - 100 <= answer.offer_usd <= D("6500")

@@ -91,6 +91,24 @@ def predicted_floor(asks: list[Decimal]) -> Decimal | None:
     return asks[-1] - last * ratio / (1 - ratio)
 
 
+def slowing_on_their_own(offers: list[Decimal], asks: list[Decimal]) -> bool:
+    """Whether the creator's last two concessions shrink faster than the steps of ours they answered. A counterpart
+    who mirrors us shrinks because we did; only a slowdown of their own says they near where they stop. The j-th
+    latest ask answers the j-th latest counter."""
+    if len(asks) < 3:
+        return False
+    before, last = asks[-3] - asks[-2], asks[-2] - asks[-1]
+    if before <= 0 or last <= 0:
+        return False  # two real concessions are needed to see a rate
+    ours = [b - a for a, b in pairwise(offers[-3:])]
+    step = ours[-1] if ours else ZERO
+    if step <= 0:
+        return last / before < MAX_FLOOR_RATIO  # they moved without a move of ours to answer
+    if len(ours) < 2 or ours[-2] <= 0:
+        return last < step * MAX_FLOOR_RATIO and last / before < MAX_FLOOR_RATIO
+    return last / before < MAX_FLOOR_RATIO * (step / ours[-2])
+
+
 def running_minimum(asks: list[Decimal]) -> list[Decimal]:
     """A creator who raises their price is held to their lowest ask so far (a retraction is not a concession)."""
     out: list[Decimal] = []
@@ -145,10 +163,15 @@ def concession_limit(ceiling: Decimal, anchor: Decimal, asks: list[Decimal],
 
 
 def next_offer(*, opening: Decimal, last_offer: Decimal | None, ceiling: Decimal, asks: list[Decimal], t: int,
-               horizon: int, config: ConcessionConfig = DEFAULT_CONCESSION) -> Plan:
+               horizon: int, config: ConcessionConfig = DEFAULT_CONCESSION,
+               offers: list[Decimal] | None = None, rebuffed: bool = False) -> Plan:
     """The next counter: the larger of the Boulware curve and the reciprocal step, bounded both ways.
 
-    `asks` are the creator's asks for the current package (running minimum), `t` the counters made so far.
+    `asks` are the creator's asks for the current package (running minimum), `t` the counters made so far,
+    `offers` our counters so far (for the package; defaults to `last_offer` alone). `rebuffed`: the creator
+    turned our number down without naming one ("that's a lowball, I'll pass"): the answer is the biggest step the
+    bounds allow (`max_step_share` of the gap), since repeating or inching up a number they called insulting ends
+    the conversation.
     """
     limit, floor = concession_limit(ceiling, opening, asks, config)
     curve = boulware(opening, limit, t, horizon, config.boulware_e)
@@ -162,7 +185,9 @@ def next_offer(*, opening: Decimal, last_offer: Decimal | None, ceiling: Decimal
     gap = max(ZERO, reach - last_offer)
     cap = last_offer + gap * config.max_step_share
     offer = min(max(curve, min(reciprocal, max(limit, last_offer)), last_offer), cap)
-    if floor is not None and limit < reach and len(asks) >= 3:
+    if rebuffed:
+        offer = max(offer, cap)
+    if floor is not None and limit < reach and slowing_on_their_own(offers or [last_offer], asks):
         # Their own shrinking concessions say where they stop: go to just above it, not beyond their ask.
         offer = max(offer, min(limit, last_offer + gap * config.floor_step_share))
     if moved > 0 and gap > 0:
