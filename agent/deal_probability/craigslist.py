@@ -4,14 +4,17 @@ Mapping onto our product: the buyer is our agent (brand), the seller is the crea
 outcome reward == 1 (an offer that was accepted). The buyer's private Target stands in for the brand's
 budget_max (a soft ceiling in CB, a hard one in our product).
 
-Two readings of the messages:
-- "understand" (default, what production sees): every message text goes through our own
-  `agent.negotiation.understanding.understand`; a seller message becomes a creator turn with the
-  understood intent, price and sentiment; a buyer message becomes an agent turn whose act is the Action
-  the understood intent amounts to (counter/accept/reject/close/ask), with sentiment 0 as production's
-  agent turns have.
+Three readings of the messages:
+- "production" (default, what production knows): a seller message goes through our own
+  `agent.negotiation.understanding.understand` and becomes a creator turn with the understood intent, price and
+  sentiment, as in "understand"; a buyer message is read the same way for its act, but its price is CB's
+  annotated one when the message has annotations. Production never reads the agent's price from text: it is
+  the exact offer the policy made (service._turns takes it from the offers table), and CB's annotation is the
+  nearest stand-in for that. A buyer message understood as a question that the annotation prices is a counter.
+- "understand": every message, the buyer's too, read by our NLU alone (what dev.json, which has no
+  annotations, allows).
 - "annotated": CB's own parsed dialogue acts and prices (kept to measure what our NLU costs).
-Formal `offer` events (no text) are a counter at the offered price in both readings.
+Formal `offer` events (no text) are a counter at the offered price in every reading.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from agent.negotiation.understanding import NegotiationContext, understand
 
 # Relative to the repository root; overridable on the training command line.
 DEFAULT_PATH = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "craigslistbargain" / "dev-parsed.json"
-Reading = Literal["understand", "annotated"]
+Reading = Literal["production", "understand", "annotated"]
 
 # CB dialogue acts → our creator Intent values (seller) and agent Action values (buyer).
 _SELLER_ACT = {
@@ -116,14 +119,31 @@ def _understood_turn(event: dict, last_price: dict[str, Decimal | None]) -> Turn
     return Turn(role="agent", act=act, price=u.price_usd if act in ("counter", "accept") else None)
 
 
-def dialogue_turns(events: list[dict], listing: Decimal, reading: Reading = "understand") -> list[Turn]:
+def _production_turn(event: dict, last_price: dict[str, Decimal | None]) -> Turn:
+    """The creator's message as our NLU reads it; the agent's with the price it actually named (see the module)."""
+    turn = _understood_turn(event, last_price)
+    meta = event.get("metadata")
+    if turn.role == "creator" or not meta:
+        return turn
+    price = Decimal(str(meta["price"])) if meta.get("price") is not None else None
+    act = "counter" if turn.act == "ask" and price is not None else turn.act
+    return Turn(role="agent", act=act, price=price if act in ("counter", "accept") else None)
+
+
+def _message_turn(event: dict, listing: Decimal, reading: Reading, last_price: dict[str, Decimal | None]) -> Turn:
+    if reading == "annotated":
+        return _annotated_turn(event, listing)
+    return _production_turn(event, last_price) if reading == "production" else _understood_turn(event, last_price)
+
+
+def dialogue_turns(events: list[dict], listing: Decimal, reading: Reading = "production") -> list[Turn]:
     """Every event of one CB dialogue as a Turn (agent 0 is the buyer in this split)."""
     turns: list[Turn] = []
     last_price: dict[str, Decimal | None] = {"agent": None, "creator": None}
     for event in events:
         role = "agent" if int(event["agent"]) == 0 else "creator"
         if event["action"] == "message":
-            turn = _annotated_turn(event, listing) if reading == "annotated" else _understood_turn(event, last_price)
+            turn = _message_turn(event, listing, reading, last_price)
         else:
             action = event["action"]
             data = event.get("data")
@@ -136,12 +156,17 @@ def dialogue_turns(events: list[dict], listing: Decimal, reading: Reading = "und
     return turns
 
 
-def load_dialogues(path: Path | str = DEFAULT_PATH, reading: Reading = "understand") -> list[CbDialogue]:
-    """Every dialogue with a positive listing price and the buyer as agent 0, sorted by uuid."""
+def load_dialogues(path: Path | str = DEFAULT_PATH, reading: Reading = "production") -> list[CbDialogue]:
+    """Every dialogue with a positive listing price and the buyer as agent 0, sorted by uuid.
+
+    The "production" and "annotated" readings need the annotations of dev-parsed.json: a file with none (dev.json)
+    is refused rather than silently read another way."""
     if not Path(path).is_file():
         raise FileNotFoundError(f"CraigslistBargain not found at {path}: download its dev split (README "
                                 f"\"Evaluation\") and pass the path (--cb-path / --data)")
     raw = json.loads(Path(path).read_text())
+    if reading != "understand" and not any(e.get("metadata") for d in raw for e in d["events"]):
+        raise ValueError(f"{path} has no dialogue-act annotations: the {reading!r} reading needs dev-parsed.json")
     out = []
     for d in raw:
         kbs = d["scenario"]["kbs"]

@@ -94,10 +94,7 @@ def reliability_markdown(metrics: dict[str, Any]) -> str:
         ]
         lines.append("")
     for table in [k for k in metrics["test"] if "_by_" in k]:
-        lines += [f"## {table.replace('_', ' ')}", "", "| slice | prefixes | AUC | Brier |", "|---|---:|---:|---:|"]
-        for stage, m in metrics["test"][table].items():
-            lines.append(f"| {stage} | {m['prefixes']} | {_fmt(m['auc'])} | {_fmt(m['brier'])} |")
-        lines.append("")
+        lines += [*_slice_table(table.replace("_", " "), metrics["test"][table]), ""]
     cv = metrics["train"]["grouped_cv"]
     lines += [
         "## grouped 5-fold CV on the training part (the whole pipeline refit in every fold; used for model selection)",
@@ -109,4 +106,12 @@ def reliability_markdown(metrics: dict[str, Any]) -> str:
         f"| {s} | {_fmt(m['auc'])} (folds {', '.join(_fmt(a) for a in m['auc_by_fold'])}) | {_fmt(m['brier'])} |"
         for s, m in cv.items()
     ]
+    for source, stages in metrics["train"].get("grouped_cv_by_stage", {}).items():
+        lines += ["", *_slice_table(f"grouped CV on the training part, {source} by stage", stages)]
     return "\n".join(lines) + "\n"
+
+
+def _slice_table(title: str, slices: dict[str, Any]) -> list[str]:
+    lines = [f"## {title}", "", "| slice | prefixes | AUC | Brier |", "|---|---:|---:|---:|"]
+    rows = [f"| {name} | {m['prefixes']} | {_fmt(m['auc'])} | {_fmt(m['brier'])} |" for name, m in slices.items()]
+    return lines + rows

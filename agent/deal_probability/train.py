@@ -5,7 +5,8 @@
 Two sources (three with `--recorded`), all read the way production reads a negotiation (service._turns /
 deal_probability: prices relative to the creator's first price; the listed price of the package when known;
 budget_max is the brand's ceiling, or CB's buyer target, which `budget_is_ceiling` tells apart):
-- CraigslistBargain: real human dialogues, messages read by our own NLU (craigslist.py). A dialogue with
+- CraigslistBargain: real human dialogues, the seller's messages read by our own NLU, the buyer's price the one CB
+  annotates (production knows its own offer exactly; craigslist.py, reading "production"). A dialogue with
   turns t1..tn contributes every prefix t1..tk, k = 0..n_open (n_open: turns before the first formal
   accept/reject/quit), so the decision itself is never scored. The listing price plays the creator's listed
   package rate; HIDE_LISTING_PCT% of dialogues (a fixed hash of the uuid) are shown without it, as production
@@ -105,7 +106,7 @@ def listing_hidden(key: str) -> bool:
     return int(hashlib.sha256(key.encode()).hexdigest(), 16) % 100 < HIDE_LISTING_PCT
 
 
-def cb_dialogues(path: Path, reading: craigslist.Reading = "understand") -> list[Dialogue]:
+def cb_dialogues(path: Path, reading: craigslist.Reading = "production") -> list[Dialogue]:
     return [
         Dialogue(d.uuid, "cb", d.turns, list(range(d.n_open + 1)), d.budget_max, d.deal, d.n_open,
                  None if listing_hidden(d.uuid) else d.ask)
@@ -281,9 +282,11 @@ def subset(ex: Examples, idx: np.ndarray) -> Examples:
     return Examples(**{f.name: getattr(ex, f.name)[idx] for f in dataclasses.fields(ex)})
 
 
-def cross_validate(ex: Examples, params: dict[str, Any] = GBT_PARAMS) -> dict[str, Any]:
+def cross_validate(ex: Examples, params: dict[str, Any] = GBT_PARAMS) -> tuple[dict[str, Any], dict[str, Any]]:
     """Grouped 5-fold out-of-fold probabilities of the whole pipeline (trees and their calibration, refit inside
-    every fold) on the training part: how far the single held-out split's figures can be trusted."""
+    every fold) on the training part: how far the single held-out split's figures can be trusted. Scored per
+    source and pooled (with the AUC of every fold), and per source by stage: the stage a manager reads
+    (both sides named a price) is chosen on these, never on the held-out split."""
     oof = np.zeros(len(ex.y))
     splits = grouped_splits(ex)
     for tr, te in splits:
@@ -293,7 +296,12 @@ def cross_validate(ex: Examples, params: dict[str, Any] = GBT_PARAMS) -> dict[st
         folds = [score(ex.y[te][sel[te]], oof[te][sel[te]], ex.group[te][sel[te]])["auc"] if sel[te].any() else None
                  for _, te in splits]
         out[source] = score(ex.y[sel], oof[sel], ex.group[sel]) | {"auc_by_fold": folds}
-    return out
+    by_stage = {
+        source: {name: score(ex.y[sel], oof[sel], ex.group[sel]) for name, sel in _stages(ex, source).items()
+                 if sel.any()}
+        for source in sources_in(ex)
+    }
+    return out, by_stage
 
 
 def spot_checks(test: list[Dialogue], model: DealProbabilityModel) -> list[dict[str, Any]]:
@@ -323,7 +331,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     train, test = load_all(args.cb_path, args.agent_path, args.recorded)
     tr, te = build_examples(train), build_examples(test)
     base_rate = float(np.average(tr.y, weights=weights(tr)))
-    cv = cross_validate(tr)
+    cv, cv_by_stage = cross_validate(tr)
     fitted = fit(tr)
     artifact = export(fitted, base_rate)
     shipped = DealProbabilityModel(artifact)
@@ -336,7 +344,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     metrics: dict[str, Any] = {
         "scored_prefixes": (
             "Held-out dialogues only. CB: every prefix t1..tk, k = 0..n_open, where n_open counts the turns "
-            "before the first formal accept/reject/quit; messages read by our own NLU. Agent: the real agent "
+            "before the first formal accept/reject/quit; the seller's messages read by our own NLU, the buyer's "
+            "price as CB annotates it (production knows its own offer exactly). Agent: the real agent "
             "against the scripted personas with a human temper and the human-like creators (reciprocal, impatient, "
             "lever_trading, proud, slow_ghoster), scored where production scores (after the opening "
             "and after each agent reply while the negotiation is open). Prices relative to the creator's first "
@@ -352,6 +361,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             "source_weights": {s: round(float(weights(tr)[tr.source == s][0]), 4) for s in sources_in(tr)},
             "base_rate_weighted": round(base_rate, 4),
             "grouped_cv": cv,
+            "grouped_cv_by_stage": cv_by_stage,
         },
         "model": {
             "estimator": "GradientBoostingClassifier",
@@ -361,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             "clip": list(CLIP),
             "sklearn_version": sklearn.__version__,
             "export_max_abs_diff": drift,
-            "cb_reading": "understand",
+            "cb_reading": "production",
         },
         "split": {"seed": SEED, "test_fraction": TEST_FRACTION},
         "spot_checks": spot_checks(test, shipped),
