@@ -158,6 +158,31 @@ def test_ranking_over_the_mapped_file_equals_search_rank(tmp_path: Path) -> None
     assert compared > 200
 
 
+def _same_ranking(shared: object, snap: OrgSnapshot, queries: list[ParsedQuery]) -> None:
+    for q in queries:
+        want = rank(snap, q, 30, None)
+        got = rank_rows(shared, q, 30, None)
+        assert got.total_matches == want.total_matches > 0
+        assert [shared.id_of(r) for r in got.rows] == [h.influencer_id for h in want.results]
+        assert [round(float(x), 4) for x in got.scores] == [h.score for h in want.results]
+
+
+def test_integer_columns_are_narrowed_only_when_every_value_fits(tmp_path: Path) -> None:
+    snap = _snapshot(600)
+    queries = [ParsedQuery(min_followers=50_000, sort="followers"), ParsedQuery(max_followers=5_000_000_000),
+               ParsedQuery(max_rate_usd=800, sort="rate"), ParsedQuery(min_rate_usd=100, platforms=["tiktok"])]
+    narrow = SharedSnapshotReader(export(snap, tmp_path / "a.bundle", coarse_dim=16)).current()
+    assert {narrow.total_followers.dtype, narrow.plat_followers.dtype, narrow.rate_cents.dtype} == {np.dtype(np.int32)}
+    assert np.array_equal(narrow.plat_followers, snap.plat_followers[: snap.n])
+    _same_ranking(narrow, snap, queries)
+    snap.rate_cents[5] = 3_000_000_000  # $30M: past int32, so the column stays int64
+    snap.total_followers[7] = 2**31  # one follower past int32's range
+    wide = SharedSnapshotReader(export(snap, tmp_path / "b.bundle", coarse_dim=16)).current()
+    assert wide.rate_cents.dtype == wide.total_followers.dtype == np.int64 and wide.plat_followers.dtype == np.int32
+    assert int(wide.rate_cents[5]) == 3_000_000_000 and int(wide.total_followers[7]) == 2**31
+    _same_ranking(wide, snap, queries)
+
+
 def test_mapped_snapshot_follows_a_replaced_file(tmp_path: Path) -> None:
     snap = _snapshot(400)
     path = tmp_path / "org.bundle"
