@@ -141,7 +141,9 @@ class DialogueSoFar:
         self.creator_sentiments: list[float] = []
         self.counts: dict[str, float] = {}
         self.last_cat: dict[Role, str] = {}
-        self.last_two: list[Turn] = []
+        # (role, act category) of the last two turns
+        self.last: tuple[Role, str] | None = None
+        self.prev: tuple[Role, str] | None = None
         # The price block of the features changes only when a price is added: kept for the next prefix.
         self._price_block: tuple[tuple[Decimal | None, Decimal | None], dict[str, float]] | None = None
 
@@ -167,7 +169,7 @@ class DialogueSoFar:
         key = _COUNT_KEY[t.role, cat]
         self.counts[key] = self.counts.get(key, 0.0) + 1.0
         self.last_cat[t.role] = cat
-        self.last_two = [*self.last_two[-1:], t]
+        self.prev, self.last = self.last, (t.role, cat)
         self.n += 1
 
     def features(self, *, ask: Decimal | None = None, budget_max: Decimal | None = None,
@@ -188,7 +190,7 @@ class DialogueSoFar:
             f.update(self._price_features(ref, budget_max, listed))
         if self.n:
             s = self.sentiments
-            f["last_role_agent"] = float(self.last_two[-1].role == "agent")
+            f["last_role_agent"] = float(self.last is not None and self.last[0] == "agent")
             f["sentiment_mean"] = _mean(s)
             f["sentiment_last"] = s[-1]
             f["sentiment_min"] = min(s)
@@ -267,15 +269,17 @@ class DialogueSoFar:
         for role in _ROLES:
             last = self.priced.get(role)
             f[_SINCE_KEY[role]] = _log1p(self.n - 1 - last if last is not None else self.n)
-        if self.last_two:
-            f[f"turn_last_{act_category(self.last_two[-1].act)}"] = 1.0
-        if len(self.last_two) > 1:
-            f[f"turn_prev_{act_category(self.last_two[-2].act)}"] = 1.0
-            f["turn_prev_same_role"] = float(self.last_two[-2].role == self.last_two[-1].role)
+        if self.last is not None:
+            f[_TURN_LAST_KEY[self.last[1]]] = 1.0
+            if self.prev is not None:
+                f[_TURN_PREV_KEY[self.prev[1]]] = 1.0
+                f["turn_prev_same_role"] = float(self.prev[0] == self.last[0])
 
 
 _AT_BUDGET = Decimal("0.99")
 _SINCE_KEY = {role: f"turns_since_{role}_price_log" for role in _ROLES}
+_TURN_LAST_KEY = {cat: f"turn_last_{cat}" for cat in ACT_CATEGORIES}
+_TURN_PREV_KEY = {cat: f"turn_prev_{cat}" for cat in ACT_CATEGORIES}
 
 
 def dialogue_features(
