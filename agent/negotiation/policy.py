@@ -310,9 +310,9 @@ def _decide_on_price(state: NegotiationState, u: Understanding, pkg: Package, as
 def _may_restate(state: NegotiationState, ask: Decimal, ceiling: Decimal, config: PolicyConfig) -> bool:
     """Hold our best-and-final once more for a creator within `restate_margin` of it, but never send one number
     a third time after they moved twice in a row."""
-    offers, asks = state.agent_offers, running_minimum(state.creator_asks)
     if ask > ceiling * (1 + config.restate_margin):
         return False
+    offers, asks = state.agent_offers, running_minimum(state.creator_asks)
     same = 0
     for offer in reversed(offers):
         if offer != offers[-1]:
