@@ -29,8 +29,8 @@ COLUMNS = ("alive", "updated", "total_followers", "avg_er", "verified", "country
            "plat_followers", "plat_er", "rate_cents", "female", "ages", "has_emb", "gender", "birth_year")
 COLUMN_MAJOR = ("plat_followers", "plat_er", "ages")  # stored [k, n]: one platform's column is contiguous
 # int64 in the in-process snapshot, int32 in the file when every value fits (follower counts, post rates in cents):
-# the same numbers in half the pages a scan touches (~19 MB of a worker's RSS at 1M rows). A column with a value
-# out of int32's range stays int64. Readers compare and convert them as they do the int64 columns.
+# the same numbers in half the pages a scan touches (22 MB of a worker's RSS at 1M rows, bench search --shared).
+# A column with a value out of int32's range stays int64. Readers compare and convert them as the int64 ones.
 NARROWED = ("total_followers", "plat_followers", "rate_cents")
 _INT32 = np.iinfo(np.int32)
 CHUNK = 65_536
