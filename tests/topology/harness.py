@@ -28,6 +28,9 @@ from aiosmtpd.controller import Controller
 from sqlalchemy.engine import make_url
 
 REPO = Path(__file__).resolve().parents[2]
+# Celery pool processes: each one can have a delivery between the SMTP server taking the message and our
+# "sent" commit when the worker is killed, so a kill may repeat up to this many Message-IDs.
+WORKER_CONCURRENCY = 2
 BIN = Path(sys.executable).parent
 
 
@@ -176,7 +179,7 @@ class Topology:
                               ready=lambda: requests.get(f"http://127.0.0.1:{self.ports['chroma']}/api/v2/heartbeat",
                                                          timeout=1).ok),
             "worker": Service("worker", [str(BIN / "celery"), "-A", "api.jobs", "worker", "--loglevel", "INFO",
-                                         "--concurrency", "2", "--without-gossip",
+                                         "--concurrency", str(WORKER_CONCURRENCY), "--without-gossip",
                                          "--without-mingle"], log("worker.log"),
                               ready=lambda: "ready." in self.services["worker"].log.read_text(errors="replace")),
             "beat": Service("beat", [str(BIN / "celery"), "-A", "api.jobs", "beat", "--loglevel", "INFO",
