@@ -1,6 +1,6 @@
 """A web worker carries only what serving needs: the heavy libraries of replay metrics, charts, the torch
-embedder and the ElevenLabs SDK are imported when first used, not by create_app() (issue 17: RSS per worker
-at 1M profiles)."""
+embedder, the ElevenLabs SDK and (with the default offline provider) LangChain are imported when first used, not
+by create_app() (issue 17: RSS per worker at 1M profiles)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parents[1]
-_HEAVY = ("sklearn", "scipy", "matplotlib", "torch", "sentence_transformers", "elevenlabs")
+_HEAVY = ("sklearn", "scipy", "matplotlib", "torch", "sentence_transformers", "elevenlabs", "langchain_core",
+          "langsmith", "langchain_google_genai")
 _PROBE = (
     "import sys\n"
     "from api import create_app\n"
@@ -18,6 +19,8 @@ _PROBE = (
     "from evals.replay.charts import pyplot\n"
     "from evals.replay.metrics import _probability_metrics\n"
     "pyplot(); _probability_metrics([(0.2, 0), (0.8, 1)])\n"
+    "from agent.llm import get_provider\n"
+    "get_provider({'LLM_PROVIDER': 'gemini', 'GOOGLE_API_KEY': 'k'})\n"
     f"print(','.join(sorted({{m.split('.')[0] for m in sys.modules}} & set({_HEAVY!r}))))\n"
 )
 
@@ -31,4 +34,4 @@ def test_create_app_leaves_the_heavy_libraries_to_first_use(tmp_path) -> None:
     at_start, after_use = done.stdout.splitlines()[-2:]
     assert at_start == ""
     # The probe can fail: first use does bring them in.
-    assert {"sklearn", "scipy", "matplotlib"} <= set(after_use.split(","))
+    assert {"sklearn", "scipy", "matplotlib", "langchain_core", "langchain_google_genai"} <= set(after_use.split(","))

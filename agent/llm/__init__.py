@@ -14,16 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Protocol
 
-from langchain_core.runnables import Runnable
-
-from agent.llm.chat import OFFLINE, Answer, ChatProvider, Fallback, M, StructuredMethod, no_answer
+from agent.llm.answers import OFFLINE, Answer, Fallback, Invokable, M, StructuredMethod, no_answer
 from agent.llm.config import LLMConfig
 from agent.llm.offline import OfflineProvider
 
 __all__ = [
-    "OFFLINE", "Answer", "ChatProvider", "LLMConfig", "LLMProvider", "OfflineProvider", "configured_provider",
+    "OFFLINE", "Answer", "Invokable", "LLMConfig", "LLMProvider", "OfflineProvider", "configured_provider",
     "get_provider", "llm_config", "provider_for",
 ]
 
@@ -32,10 +30,10 @@ class LLMProvider(Protocol):
     name: str
 
     def structured(self, schema: type[M], fallback: Fallback[M | None] = no_answer, *,
-                   method: StructuredMethod = "json_schema") -> Runnable[dict[str, Any], Answer[M | None]]:
+                   method: StructuredMethod = "json_schema") -> Invokable[Answer[M | None]]:
         """A runnable over `{"system", "prompt"}`: the model's answer validated as `schema`, else the fallback's."""
 
-    def text(self, fallback: Fallback[str | None] = no_answer) -> Runnable[dict[str, Any], Answer[str | None]]:
+    def text(self, fallback: Fallback[str | None] = no_answer) -> Invokable[Answer[str | None]]:
         """A runnable over `{"system", "prompt"}`: the model's text, else the fallback's."""
 
     def generate_json(self, *, system: str, prompt: str, schema: type[M], timeout_s: float | None = None) -> M | None:

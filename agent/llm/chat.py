@@ -1,5 +1,7 @@
 """A provider over any LangChain chat model: structured output with the offline path as its fallback.
 
+Imported only with a model (agent.llm.provider_for): the offline provider needs none of LangChain.
+
 Every call is a LangChain runnable taking `{"system": ..., "prompt": ...}`:
 
     model.with_structured_output(Schema) ──(any exception)──▶ fallback (the caller's deterministic reader)
@@ -13,46 +15,24 @@ to a loop here. The answer says which side produced it, so callers can report "g
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda
-from pydantic import BaseModel
 
-if TYPE_CHECKING:  # the message and chat-model classes are imported with a model: ~14 MB a worker never needs offline
+from agent.llm.answers import OFFLINE, Answer, Fallback, M, StructuredMethod, no_answer
+
+if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
-    from langchain_core.messages import BaseMessage
 
 log = logging.getLogger(__name__)
 
-M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
-
-OFFLINE = "offline"
-StructuredMethod = Literal["json_schema", "function_calling"]
-Fallback = Callable[[str], T]
-"""The deterministic answer for the user text (the request's "prompt"), used whenever the model gives none."""
-
-
-@dataclass(frozen=True)
-class Answer(Generic[T]):
-    value: T
-    source: str
-    """The provider's name when the model answered, "offline" when the fallback did."""
-    error: str | None = None
-    """Why the model's answer was not used (None when it was, or when no model was asked)."""
-
-
-def no_answer(_: str) -> None:
-    """The fallback of a caller whose own deterministic path runs when the answer is None."""
-    return None
 
 
 def messages(request: dict[str, Any]) -> list[BaseMessage]:
     """System and user turns as messages; never a prompt template, so braces in the text stay literal."""
-    from langchain_core.messages import HumanMessage, SystemMessage
-
     return [SystemMessage(content=request["system"]), HumanMessage(content=request["prompt"])]
 
 
@@ -65,11 +45,6 @@ def _fallback_runnable(fallback: Fallback[T], source: str = OFFLINE) -> Runnable
         return Answer(fallback(request["prompt"]), source, reason)
 
     return RunnableLambda(run, name="offline_fallback")
-
-
-def offline_chain(fallback: Fallback[T]) -> Runnable[dict[str, Any], Answer[T]]:
-    """The runnable of the offline provider: the deterministic path, no model."""
-    return _fallback_runnable(fallback)
 
 
 class ChatProvider:
@@ -87,8 +62,6 @@ class ChatProvider:
 
     def text(self, fallback: Fallback[str | None] = no_answer) -> Runnable[dict[str, Any], Answer[str | None]]:
         """Free text (blank counts as no answer), else `fallback(prompt)`."""
-        from langchain_core.output_parsers import StrOutputParser
-
         return self._with_fallback(self.chat_model | StrOutputParser() | RunnableLambda(_non_blank), fallback)
 
     def _with_fallback(self, model: Runnable[Any, Any], fallback: Fallback[T]) -> Runnable[dict[str, Any], Answer[T]]:
