@@ -1,9 +1,10 @@
-"""Language-model providers behind one small interface, on LangChain chat models.
+"""Language-model providers behind one small interface: the offline rules, or a LangChain chat model.
 
 `offline` (the default) has no model: every call is answered by the caller's deterministic path (rule-based
-parsers, templates), which is the product's offline behaviour. `gemini` (`LLM_PROVIDER=gemini`) is
-`ChatGoogleGenerativeAI` with the caller's deterministic path as its LangChain fallback, so a model failure,
-timeout or invalid output never reaches the caller as an exception: the offline answer does.
+parsers, templates), which is the product's offline behaviour; it imports none of LangChain
+(agent.llm.answers). `gemini` (`LLM_PROVIDER=gemini`) is `ChatGoogleGenerativeAI` with the caller's
+deterministic path as its LangChain fallback, so a model failure, timeout or invalid output never reaches the
+caller as an exception: the offline answer does.
 
     provider = get_provider()                                   # from the settings object
     answer = provider.structured(ParsedQuery, fallback=parse_offline).invoke({"system": s, "prompt": text})
