@@ -10,7 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agent.negotiation.concession import next_offer
+from agent.negotiation.holding import firmness_of
 from agent.negotiation.policy import (
+    DEFAULT_CONFIG,
     BudgetViolation,
     PolicyResult,
     boulware,
@@ -197,16 +199,33 @@ def test_fewer_deliverables_lower_the_ceiling_and_the_offer() -> None:
 
 
 def test_firm_creator_within_budget_gets_their_price() -> None:
-    results = _play(_opened(), _ask("6000"), _ask("6000"), _ask("6000"))
+    results = _play(_opened(), _ask("6000"), _ask("6000"), _ask("6000"), _ask("6000"))
+    offers = [r.decision.offer_usd for r in results]
+    # We held once while they held (tit-for-tat): their next hold answered ours, so a best and final between
+    # comes before their price, and their price once they hold against it.
+    assert offers[0] == offers[1] and results[2].act == "final_offer" and offers[1] < offers[2] < D("6000")
     assert results[-1].decision.action == Action.ACCEPT
     assert results[-1].decision.offer_usd == D("6000.00")
 
 
+def test_hold_after_our_move_is_firmness_not_a_mirror() -> None:
+    """Their two holds, the second answering a move of ours: firm (2). The same holds against a number we had
+    just repeated: a mirror of our hold (1)."""
+    state = _opened().copy(creator_asks=[D("6000"), D("5700"), D("5700")], counters=2)
+    u = _ask("5700")
+    moved = state.copy(agent_offers=[D("4200"), D("4500")])
+    held = state.copy(agent_offers=[D("4500"), D("4500")])
+    asks = [D("6000"), D("5700"), D("5700"), D("5700")]
+    assert firmness_of(moved, u, asks, D("5700"), DEFAULT_CONFIG) == 2
+    assert firmness_of(held, u, asks, D("5700"), DEFAULT_CONFIG) == 1
+
+
 def test_no_zone_final_offer_then_levers_then_polite_walk_away() -> None:
     state = _opened(product="the new serum kit")
-    results = _play(state, *[_ask("9000") for _ in range(7)])
+    results = _play(state, *[_ask("9000") for _ in range(8)])
     acts = [r.act for r in results]
-    assert "final_offer" in acts
+    # After one mutual hold a bounded step comes before the best and final (their hold answered ours).
+    assert acts[:4] == ["counter", "counter", "counter", "final_offer"]
     assert acts[-4:] == ["lever_deliverables", "lever_usage", "lever_product", "walk_away"]
     final = results[acts.index("final_offer")].decision
     assert final.offer_usd == D("6500.00")

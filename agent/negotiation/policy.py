@@ -42,11 +42,15 @@ deterministic: the same state and message give the same decision.
 * **Closing.** Accept an ask at or below our last offer, or within `accept_tolerance` (2 %) of what we would
   pay anyway (our next offer, or the brand's target for the package if that is more: "$1,800 works for me"
   under a $2,000 target is a yes); accept a creator who holds firm at a price within the ceiling (twice without
-  moving, or once after three counters, first answered with one best-and-final offer between us).
+  moving, or once after three counters, first answered with one best-and-final offer between us). A hold that
+  answers a number we had just repeated is a mirror of our own hold, not firmness (`holding.firmness_of`): a creator who
+  matches moves waits for ours, and reading the mutual hold as firm accepted their ask, or sent the ceiling, with
+  no step between (over seeds 7, 1, 2, 3 of `evals simulate --human`: reciprocal agreement × surplus
+  0.413 → 0.448, agreement 0.881 → 0.882, surplus 0.556 → 0.560, firm 0.795 → 0.788).
 * **Above the ceiling.** A creator asking more than the ceiling who still moves (or holds once, or holds while
   we have not conceded yet and is within `restate_margin` of it) gets a step of `max_step_share` of the way to
   the ceiling while at least three rounds remain; the ceiling comes as the best and final once they hold twice
-  or the rounds run short.
+  (against moves of ours) or the rounds run short.
 * **Best and final** (at the deadline): placed above the predicted floor by 1/(1 + rounds left) of the room to
   the ceiling; with no predicted floor, halfway between the planned offer and their ask; the ceiling only when
   the floor or that midpoint is beyond it; never below the planned offer. After a best and final at the
@@ -79,8 +83,8 @@ from agent.negotiation.concession import (
     placed_final,
     predicted_floor,
     running_minimum,
-    stall_streak,
 )
+from agent.negotiation.holding import firmness_of, may_restate, moved
 from agent.negotiation.levers import (
     LEVERS,
     drop_one_unit,
@@ -205,20 +209,6 @@ def _reference_price(state: NegotiationState, pkg: Package, ask: Decimal | None)
     return listed_package_price(state.setup.get("listed_rates_usd"), pkg.deliverables)
 
 
-def _firmness(state: NegotiationState, u: Understanding, asks: list[Decimal], ask: Decimal | None,
-              config: PolicyConfig) -> int:
-    """0: moving; 1: a first sign of holding (one reply without moving after three counters, or a refusal
-    without a price); 2: holding firm (twice without moving)."""
-    streak = stall_streak(asks, config.concession)
-    if streak >= 2:
-        return 2
-    if streak >= 1 and state.counters >= 3:
-        return 1
-    if u.intent == Intent.REJECT and ask is None and asks and state.counters >= 2:
-        return 1
-    return 0
-
-
 def _decide_on_price(state: NegotiationState, u: Understanding, pkg: Package, ask: Decimal | None,
                      config: PolicyConfig, changed: bool) -> PolicyResult:
     last_offer = state.last_offer
@@ -248,7 +238,7 @@ def _decide_on_price(state: NegotiationState, u: Understanding, pkg: Package, as
     at_deadline = state.counters + 1 >= horizon
     asks = running_minimum(state.creator_asks)
     current_ask = asks[-1] if asks else None
-    firmness = _firmness(state, u, asks, ask, config)
+    firmness = firmness_of(state, u, asks, ask, config)
     opening = state.agent_offers[0] if state.agent_offers else opening_offer(
         pkg.anchor, pkg.value, pkg.ceiling, _reference_price(state, pkg, current_ask), config.concession)
     plan = next_offer(opening=opening, last_offer=last_offer, ceiling=pkg.ceiling, asks=asks, t=state.counters,
@@ -274,7 +264,7 @@ def _decide_on_price(state: NegotiationState, u: Understanding, pkg: Package, as
     made_final = last_offer is not None and last_offer >= best
     if current_ask is not None and current_ask > pkg.ceiling and (made_final or firmness or at_deadline):
         if made_final:
-            if _may_restate(state, current_ask, pkg.ceiling, config):
+            if may_restate(state, current_ask, pkg.ceiling, config):
                 return _counter(state, pkg, last_offer, "final_offer", "the creator is close: our best stands",
                                 rationale)
             return _lever_or_walk_away(state, pkg, config)
@@ -283,7 +273,7 @@ def _decide_on_price(state: NegotiationState, u: Understanding, pkg: Package, as
         # waits for our move) gets a step, not the ceiling at once; one far above it gets our best and final.
         stalled_start = (len(set(state.agent_offers)) == 1
                          and current_ask <= pkg.ceiling * (1 + config.restate_margin))
-        if ((firmness < 2 or stalled_start) and (not at_deadline or _moved(asks)) and rounds_left >= 3
+        if ((firmness < 2 or stalled_start) and (not at_deadline or moved(asks)) and rounds_left >= 3
                 and last_offer is not None):
             # Above our budget but not holding firm: a bounded step toward it, not the whole ceiling at once (a
             # creator who still moves gets steps until the rounds run short).
@@ -305,27 +295,6 @@ def _decide_on_price(state: NegotiationState, u: Understanding, pkg: Package, as
         return _accept(state, pkg, current_ask, "our next offer would reach the ask", rationale)
     act = "counter_package" if changed else "counter"
     return _counter(state, pkg, planned, act, _counter_reason(plan), rationale)
-
-
-def _may_restate(state: NegotiationState, ask: Decimal, ceiling: Decimal, config: PolicyConfig) -> bool:
-    """Hold our best-and-final once more for a creator within `restate_margin` of it, but never send one number
-    a third time after they moved twice in a row."""
-    if ask > ceiling * (1 + config.restate_margin):
-        return False
-    offers, asks = state.agent_offers, running_minimum(state.creator_asks)
-    same = 0
-    for offer in reversed(offers):
-        if offer != offers[-1]:
-            break
-        same += 1
-    if same >= 3:
-        return False
-    return same < 2 or len(asks) < 2 or asks[-1] >= asks[-2]
-
-
-def _moved(asks: list[Decimal]) -> bool:
-    """The creator came down in their latest reply (running minimum of their asks)."""
-    return len(asks) >= 2 and asks[-1] < asks[-2]
 
 
 def _counter_reason(plan: Plan) -> str:
