@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from operator import itemgetter
 from typing import Literal
 
 import numpy as np
@@ -110,10 +109,23 @@ def _names() -> tuple[str, ...]:
 
 
 FEATURE_NAMES: tuple[str, ...] = _names()
-_IN_ORDER = itemgetter(*FEATURE_NAMES)
-_ZEROS: dict[str, float] = dict.fromkeys(FEATURE_NAMES, 0.0)
-_COUNT_KEY = {(r, c): f"{r}_count_{c}" for r in _ROLES for c in ACT_CATEGORIES}
-_LAST_KEY = {(r, c): f"{r}_last_{c}" for r in _ROLES for c in ACT_CATEGORIES}
+# A row is filled by position (a list copied from the default row, then one tuple): the replay builds one per prefix of
+# every dialogue, and a name-keyed dict copied and read back in order cost about as much as the values.
+_AT: dict[str, int] = {name: i for i, name in enumerate(FEATURE_NAMES)}
+_COUNT_AT = {(r, c): _AT[f"{r}_count_{c}"] for r in _ROLES for c in ACT_CATEGORIES}
+_LAST_AT = {(r, c): _AT[f"{r}_last_{c}"] for r in _ROLES for c in ACT_CATEGORIES}
+(_TURN_INDEX_LOG, _BUDGET_IS_CEILING, _HAS_REFERENCE, _CREATOR_PRICE_COUNT, _AGENT_PRICE_COUNT, _CREATOR_LAST_REL,
+ _LAST_ROLE_AGENT, _SENTIMENT_MEAN, _SENTIMENT_LAST, _SENTIMENT_MIN, _CREATOR_SENTIMENT_MEAN,
+ _CREATOR_SENTIMENT_LAST, _TURNS_SINCE_PRICE_LOG, _CREATOR_PRICE_MOVES, _AGENT_PRICE_MOVES, _CREATOR_REPEATS,
+ _PRICES_CROSSED, _AGENT_AT_BUDGET, _CREATOR_TURNS_LOG, _AGENT_TURNS_LOG, _CREATOR_SENTIMENT_TREND,
+ _TURN_PREV_SAME_ROLE) = (_AT[name] for name in (
+    "turn_index_log", "budget_is_ceiling", "has_reference", "creator_price_count", "agent_price_count",
+    "creator_last_rel", "last_role_agent", "sentiment_mean", "sentiment_last", "sentiment_min",
+    "creator_sentiment_mean", "creator_sentiment_last", "turns_since_price_log", "creator_price_moves",
+    "agent_price_moves", "creator_repeats", "prices_crossed", "agent_at_budget", "creator_turns_log",
+    "agent_turns_log", "creator_sentiment_trend", "turn_prev_same_role"))
+# Defaults when a side has not named a price: the creator at the ask (relative price 1), the agent nowhere (0).
+_DEFAULT_ROW: list[float] = [1.0 if i == _CREATOR_LAST_REL else 0.0 for i in range(len(FEATURE_NAMES))]
 
 
 def _rel(value: Decimal, reference: Decimal) -> float:
@@ -139,13 +151,13 @@ class DialogueSoFar:
         self.first_gap: Decimal | None = None  # creator's minus agent's price when both first had one
         self.sentiments: list[float] = []
         self.creator_sentiments: list[float] = []
-        self.counts: dict[str, float] = {}
+        self.counts: dict[int, float] = {}  # by position in the row
         self.last_cat: dict[Role, str] = {}
         # (role, act category) of the last two turns
         self.last: tuple[Role, str] | None = None
         self.prev: tuple[Role, str] | None = None
         # The price block of the features changes only when a price is added: kept for the next prefix.
-        self._price_block: tuple[tuple[Decimal | None, Decimal | None], dict[str, float]] | None = None
+        self._price_block: tuple[tuple[Decimal | None, Decimal | None], list[float]] | None = None
 
     def add(self, t: Turn) -> None:
         if t.price is not None and t.price > 0:
@@ -166,8 +178,8 @@ class DialogueSoFar:
             self.n_creator += 1
             self.creator_sentiments.append(sentiment)
         cat = act_category(t.act)
-        key = _COUNT_KEY[t.role, cat]
-        self.counts[key] = self.counts.get(key, 0.0) + 1.0
+        at = _COUNT_AT[t.role, cat]
+        self.counts[at] = self.counts.get(at, 0.0) + 1.0
         self.last_cat[t.role] = cat
         self.prev, self.last = self.last, (t.role, cat)
         self.n += 1
@@ -178,38 +190,37 @@ class DialogueSoFar:
         cp, ap = self.prices["creator"], self.prices["agent"]
         ref = (cp or ap or [None])[0]
         listed = ask if ask is not None and ask > 0 else None
-        f = _ZEROS.copy()
-        f["turn_index_log"] = _log1p(self.n)
-        f["budget_is_ceiling"] = float(budget_is_ceiling)
-        f["has_reference"] = float(ref is not None)
-        f["creator_price_count"] = float(len(cp))
-        f["agent_price_count"] = float(len(ap))
-        # Defaults when a side has not named a price: creator at the ask, agent nowhere (0).
-        f["creator_last_rel"] = 1.0
-        if ref is not None or listed is not None:
-            f.update(self._price_features(ref, budget_max, listed))
+        # The prices' block (over the defaults: creator at the ask, agent nowhere) is kept between prefixes.
+        row = (self._price_row(ref, budget_max, listed) if ref is not None or listed is not None
+               else _DEFAULT_ROW).copy()
+        row[_TURN_INDEX_LOG] = _log1p(self.n)
+        row[_BUDGET_IS_CEILING] = float(budget_is_ceiling)
+        row[_HAS_REFERENCE] = float(ref is not None)
+        row[_CREATOR_PRICE_COUNT] = float(len(cp))
+        row[_AGENT_PRICE_COUNT] = float(len(ap))
         if self.n:
             s = self.sentiments
-            f["last_role_agent"] = float(self.last is not None and self.last[0] == "agent")
-            f["sentiment_mean"] = _mean(s)
-            f["sentiment_last"] = s[-1]
-            f["sentiment_min"] = min(s)
+            row[_LAST_ROLE_AGENT] = float(self.last is not None and self.last[0] == "agent")
+            row[_SENTIMENT_MEAN] = _mean(s)
+            row[_SENTIMENT_LAST] = s[-1]
+            row[_SENTIMENT_MIN] = min(s)
             if self.creator_sentiments:
-                f["creator_sentiment_mean"] = _mean(self.creator_sentiments)
-                f["creator_sentiment_last"] = self.creator_sentiments[-1]
+                row[_CREATOR_SENTIMENT_MEAN] = _mean(self.creator_sentiments)
+                row[_CREATOR_SENTIMENT_LAST] = self.creator_sentiments[-1]
             last_priced = max(self.priced.values(), default=None)
-            f["turns_since_price_log"] = _log1p(self.n - 1 - last_priced if last_priced is not None else self.n)
-        self._moves_and_recency(f, budget_max)
-        f.update(self.counts)
+            row[_TURNS_SINCE_PRICE_LOG] = _log1p(self.n - 1 - last_priced if last_priced is not None else self.n)
+        self._moves_and_recency(row, budget_max)
+        for at, count in self.counts.items():
+            row[at] = count
         for role, cat in self.last_cat.items():
-            f[_LAST_KEY[role, cat]] = 1.0
-        return _IN_ORDER(f)
+            row[_LAST_AT[role, cat]] = 1.0
+        return tuple(row)
 
-    def _price_features(self, ref: Decimal | None, budget_max: Decimal | None,
-                        listed: Decimal | None) -> dict[str, float]:
-        """The features made of prices: both sides' against the reference (where they are, how far they came,
-        the gap) and against the listed price. Their Decimal arithmetic is most of a row's cost, and they change
-        only when a price is added, so the block is kept until then."""
+    def _price_row(self, ref: Decimal | None, budget_max: Decimal | None, listed: Decimal | None) -> list[float]:
+        """The default row with the features made of prices filled in: both sides' against the reference (where
+        they are, how far they came, the gap) and against the listed price. Their Decimal arithmetic is most of a
+        row's cost, and they change only when a price is added, so the row is kept until then (the other
+        features are written over a copy of it; none of them is a price feature)."""
         key = (budget_max, listed)
         kept = self._price_block
         if kept is not None and kept[0] == key:
@@ -223,8 +234,11 @@ class DialogueSoFar:
             f["creator_last_vs_listed"] = _rel(cp[-1], listed) if cp else 1.0
         if ref is not None:
             self._prices(f, ref, budget_max)
-        self._price_block = (key, f)
-        return f
+        row = _DEFAULT_ROW.copy()
+        for name, value in f.items():
+            row[_AT[name]] = value
+        self._price_block = (key, row)
+        return row
 
     def _prices(self, f: dict[str, float], ref: Decimal, budget_max: Decimal | None) -> None:
         cp, ap = self.prices["creator"], self.prices["agent"]
@@ -254,32 +268,32 @@ class DialogueSoFar:
             f["creator_within_budget"] = float(creator_now <= budget_max)
             f["agent_offer_vs_budget"] = _rel(ap[-1], budget_max) if ap else 0.0
 
-    def _moves_and_recency(self, f: dict[str, float], budget_max: Decimal | None) -> None:
+    def _moves_and_recency(self, row: list[float], budget_max: Decimal | None) -> None:
         """How prices moved, whether they met, how recent each side's price is, and the last two acts."""
         cp, ap = self.prices["creator"], self.prices["agent"]
-        f["creator_price_moves"] = float(self.moves["creator"])
-        f["agent_price_moves"] = float(self.moves["agent"])
-        f["creator_repeats"] = float(self.creator_repeats)
-        f["prices_crossed"] = float(bool(cp and ap and cp[-1] <= ap[-1]))
-        f["agent_at_budget"] = float(bool(ap and budget_max and ap[-1] >= budget_max * _AT_BUDGET))
-        f["creator_turns_log"] = _log1p(self.n_creator)
-        f["agent_turns_log"] = _log1p(self.n - self.n_creator)
+        row[_CREATOR_PRICE_MOVES] = float(self.moves["creator"])
+        row[_AGENT_PRICE_MOVES] = float(self.moves["agent"])
+        row[_CREATOR_REPEATS] = float(self.creator_repeats)
+        row[_PRICES_CROSSED] = float(bool(cp and ap and cp[-1] <= ap[-1]))
+        row[_AGENT_AT_BUDGET] = float(bool(ap and budget_max and ap[-1] >= budget_max * _AT_BUDGET))
+        row[_CREATOR_TURNS_LOG] = _log1p(self.n_creator)
+        row[_AGENT_TURNS_LOG] = _log1p(self.n - self.n_creator)
         cs = self.creator_sentiments
-        f["creator_sentiment_trend"] = cs[-1] - cs[0] if cs else 0.0
+        row[_CREATOR_SENTIMENT_TREND] = cs[-1] - cs[0] if cs else 0.0
         for role in _ROLES:
             last = self.priced.get(role)
-            f[_SINCE_KEY[role]] = _log1p(self.n - 1 - last if last is not None else self.n)
+            row[_SINCE_AT[role]] = _log1p(self.n - 1 - last if last is not None else self.n)
         if self.last is not None:
-            f[_TURN_LAST_KEY[self.last[1]]] = 1.0
+            row[_TURN_LAST_AT[self.last[1]]] = 1.0
             if self.prev is not None:
-                f[_TURN_PREV_KEY[self.prev[1]]] = 1.0
-                f["turn_prev_same_role"] = float(self.prev[0] == self.last[0])
+                row[_TURN_PREV_AT[self.prev[1]]] = 1.0
+                row[_TURN_PREV_SAME_ROLE] = float(self.prev[0] == self.last[0])
 
 
 _AT_BUDGET = Decimal("0.99")
-_SINCE_KEY = {role: f"turns_since_{role}_price_log" for role in _ROLES}
-_TURN_LAST_KEY = {cat: f"turn_last_{cat}" for cat in ACT_CATEGORIES}
-_TURN_PREV_KEY = {cat: f"turn_prev_{cat}" for cat in ACT_CATEGORIES}
+_SINCE_AT = {role: _AT[f"turns_since_{role}_price_log"] for role in _ROLES}
+_TURN_LAST_AT = {cat: _AT[f"turn_last_{cat}"] for cat in ACT_CATEGORIES}
+_TURN_PREV_AT = {cat: _AT[f"turn_prev_{cat}"] for cat in ACT_CATEGORIES}
 
 
 def dialogue_features(

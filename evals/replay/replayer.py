@@ -20,7 +20,7 @@ from typing import Any
 from agent.negotiation.engine import NegotiationClosed, NegotiationSetup, open_negotiation, take_turn
 from agent.negotiation.policy import PolicyConfig
 from agent.negotiation.types import Action, Understanding
-from evals.replay.scoring import ProbabilityPoint, Scorer, recorded_dialogue_turns
+from evals.replay.scoring import ProbabilityPoint, Scorer, listed_ask, recorded_dialogue_turns
 from evals.replay.transcript import RecordedDecision, RecordedTurn, Setup, Transcript
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -193,7 +193,8 @@ def _queue_points(out: TranscriptReplay, replay_trace: list[tuple[str, Any]], sc
     recorded_turns, recorded_open = recorded_dialogue_turns(out.transcript)
     stored = {i: t.deal_probability for i, t in enumerate(out.transcript.turns) if t.deal_probability is not None}
     recorded_at = [(position + 1, creator_index, stored.get(position)) for position, creator_index in recorded_open]
-    out.recorded_points += scorer.points(recorded_turns, recorded_at, setup, setup.budget_is_ceiling)
+    ask = listed_ask(setup)
+    out.recorded_points += scorer.points(recorded_turns, recorded_at, setup, setup.budget_is_ceiling, ask)
     at: list[tuple[int, int, float | None]] = []
     creator_index = 0
     for k, (role, item) in enumerate(replay_trace):
@@ -203,7 +204,7 @@ def _queue_points(out: TranscriptReplay, replay_trace: list[tuple[str, Any]], sc
         if item.status != "open":
             break
         at.append((k + 1, creator_index, None))
-    out.replayed_points += scorer.points(scorer.replay_turns(replay_trace), at, setup, True)
+    out.replayed_points += scorer.points(scorer.replay_turns(replay_trace), at, setup, True, ask)
 
 
 def replay_all(transcripts: Iterable[Transcript], config: PolicyConfig | None = None,
