@@ -1,5 +1,7 @@
 """`python -m bench load`: the production topology (tests/topology/harness.py: gunicorn x4, Celery worker and beat,
-Chroma server, Redis, PostgreSQL) under a bounded locust load at each concurrency level, one level after another.
+Chroma server, Redis, PostgreSQL) under a bounded locust load at each concurrency level, one level after another:
+the API's search, refine, negotiation and creator routes, a voice call's turns through the custom LLM (streamed,
+as ElevenLabs asks for them), an evaluator's transcript and a signed-in manager's negotiation inbox page.
 
 It seeds an organization with generated profiles (MiniLM vectors, cached under var/bench/ like the search bench)
 and a campaign, warms every web worker (model load, first snapshot), then runs bench/load_users.py in a process
@@ -87,8 +89,8 @@ def drive(base_url: str, seeded: dict[str, Any], users: int, seconds: float, fol
     """One locust run at `users` concurrent users, in a process of its own (bench/load_users.py)."""
     out = folder / f"load_{users}.json"
     plan = {"host": base_url, "key": seeded["key"], "campaign_id": seeded["campaign_id"],
-            "influencer_ids": seeded["influencer_ids"], "users": users, "seconds": seconds, "warmup_s": warmup_s,
-            "out": str(out)}
+            "influencer_ids": seeded["influencer_ids"], "voice_secret": seeded["voice_secret"], "users": users,
+            "seconds": seconds, "warmup_s": warmup_s, "out": str(out)}
     plan_path = folder / f"plan_{users}.json"
     plan_path.write_text(json.dumps(plan))
     repo = Path(__file__).resolve().parents[1]
@@ -107,10 +109,12 @@ def run(levels: list[int], seconds: float, profiles: int, database_url: str | No
     name = f"{make_url(url).database or 'bench'}_load"
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         folder = Path(tmp)
-        topo = Topology(folder=folder, database_url=fresh_database(url, name), mail=MailSink())
+        voice_secret = os.urandom(16).hex()
+        topo = Topology(folder=folder, database_url=fresh_database(url, name), mail=MailSink(),
+                        extra_env={"VOICE_LLM_SECRET": voice_secret})
         try:
             topo.start()
-            seeded = seed(topo.database_url, topo.base_url, profiles)
+            seeded = {**seed(topo.database_url, topo.base_url, profiles), "voice_secret": voice_secret}
             warm(topo.base_url, seeded["key"])
             results = []
             for n, users in enumerate(levels):  # each level negotiates with creators of its own: the

@@ -7,7 +7,10 @@ file: {"host", "key", "campaign_id", "influencer_ids", "users", "seconds", "warm
 
 Each user is a marketer-and-manager at a keyboard: it searches, refines its last search, talks a negotiation
 forward one creator message at a time (a new one once it closes), creates and edits creators, and the health
-route is hit in the same mix as the trivial reference. Think time is 0.2-1 s between actions.
+route is hit in the same mix as the trivial reference. It also carries a voice call: each turn is what ElevenLabs
+sends our custom LLM (the call's messages so far plus the creator's newest words, streamed SSE read to `[DONE]`);
+reads a negotiation's transcript as an evaluator would; and, signed in through the login form, opens the
+negotiation inbox page. Think time is 0.2-1 s between actions.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import re
 import sys
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from locust import FastHttpUser, between, task  # patches the standard library for gevent
 from locust.env import Environment
@@ -32,6 +37,10 @@ QUERIES = [
 REFINEMENTS = ["only the ones on TikTok", "under $1k", "verified only", "drop the ones who worked with Nike",
                "cheapest first", "with more than 20K followers"]
 ASKS = [9000, 7500, 6400, 5200, 4500, 3900, 3400, 3000]
+SPOKEN = ["I'd want nine thousand dollars for that.", "Maybe seven thousand five hundred?",
+          "I could do six thousand.", "Five thousand two hundred is as low as I go.",
+          "Let's say four thousand five hundred."]
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 PLAN: dict[str, Any] = {}
 _serial = itertools.count()
 
@@ -47,6 +56,9 @@ class ApiUser(FastHttpUser):
         self.turn = 0
         self.created: list[str] = []
         self.pool = itertools.cycle(PLAN["influencer_ids"][self.n::max(1, PLAN["users"])] or PLAN["influencer_ids"])
+        self.call: str | None = None  # the voice negotiation on the line
+        self.call_messages: list[dict[str, str]] = []
+        self.signed_in = self._sign_in()
 
     def _post(self, path: str, body: dict[str, Any], name: str) -> dict[str, Any] | None:
         with self.client.post(path, json=body, name=name, headers=self._headers(), catch_response=True) as r:
@@ -87,6 +99,73 @@ class ApiUser(FastHttpUser):
         if answer is None or answer.get("status") != "open":
             self.negotiation = None
 
+    @task(2)
+    def voice_turn(self) -> None:
+        """One spoken turn: the call so far plus the creator's newest words, as ElevenLabs posts it."""
+        if self.call is None:
+            body = {"campaign_id": PLAN["campaign_id"], "influencer_id": next(self.pool), "channel": "voice",
+                    "target_usd": 2000, "max_usd": 5000}
+            opened = self._post("/api/v1/negotiations", body, "voice negotiation start")
+            self.call = opened["id"] if opened else None
+            self.call_messages = [{"role": "system", "content": "You negotiate for the brand."},
+                                  {"role": "assistant", "content": "Hi, this is the brand team calling."}]
+            return
+        said = SPOKEN[min(len(self.call_messages) // 2 - 1, len(SPOKEN) - 1)]
+        messages = [*self.call_messages, {"role": "user", "content": said}]
+        body = {"model": "custom", "stream": True, "messages": messages,
+                "elevenlabs_extra_body": {"negotiation_id": self.call},
+                "tools": [{"type": "function", "function": {"name": "end_call"}}]}
+        headers = {"Authorization": f"Bearer {PLAN['voice_secret']}"}
+        with self.client.post("/voice/llm/chat/completions", json=body, headers=headers, name="voice turn (stream)",
+                              catch_response=True) as r:
+            text = r.text or ""
+            if r.status_code != 200 or not text.rstrip().endswith("data: [DONE]"):
+                r.failure(f"{r.status_code}: {text[-200:]}")
+                self.call = None
+                return
+        reply, ended = _spoken_reply(text)
+        self.call_messages = [*messages, {"role": "assistant", "content": reply}]
+        if ended or len(self.call_messages) > 2 * len(SPOKEN) + 2:
+            self.call = None
+
+    @task(1)
+    def transcript(self) -> None:
+        """An evaluator reading a negotiation as it happened (the user's chat one, else its call)."""
+        negotiation = self.negotiation or self.call
+        if negotiation is None:
+            return
+        with self.client.get(f"/api/v1/negotiations/{negotiation}/transcript", name="transcript (evaluator)",
+                             headers=self._headers(), catch_response=True) as r:
+            if r.status_code != 200 or not isinstance((r.json() or {}).get("turns"), list):
+                r.failure(f"{r.status_code}: {(r.text or '')[:200]}")
+
+    @task(1)
+    def inbox_page(self) -> None:
+        """The manager's negotiation inbox, rendered for a signed-in browser session."""
+        if not self.signed_in:
+            self.signed_in = self._sign_in()
+            return
+        with self.client.get("/app/negotiations", name="web inbox page", allow_redirects=False,
+                             catch_response=True) as r:
+            if r.status_code != 200 or 'name="api_key"' in (r.text or ""):
+                r.failure(f"{r.status_code}: not the inbox ({(r.text or '')[:120]!r})")
+                self.signed_in = False
+
+    def _sign_in(self) -> bool:
+        """The login form: its CSRF token, then the API key exchanged for a session cookie (kept by the client)."""
+        with self.client.get("/login", name="web login", catch_response=True) as r:
+            token = CSRF.search(r.text or "")
+            if r.status_code != 200 or token is None:
+                r.failure(f"{r.status_code}: no login form")
+                return False
+        form = urlencode({"api_key": PLAN["key"], "csrf_token": token.group(1)})
+        with self.client.post("/login", data=form, name="web login", allow_redirects=False, catch_response=True,
+                              headers={"Content-Type": "application/x-www-form-urlencoded"}) as r:
+            if r.status_code != 302:
+                r.failure(f"{r.status_code}: sign-in refused")
+                return False
+        return True
+
     @task(1)
     def write_influencer(self) -> None:
         if self.created and random.random() < 0.5:
@@ -107,6 +186,19 @@ class ApiUser(FastHttpUser):
         with self.client.get("/health", name="health (trivial)", catch_response=True) as r:
             if r.status_code != 200:
                 r.failure(f"{r.status_code}: {(r.text or '')[:200]}")
+
+
+def _spoken_reply(events: str) -> tuple[str, bool]:
+    """The reply's words and whether it asked to end the call, from the SSE chunks of a streamed completion."""
+    words: list[str] = []
+    ended = False
+    for part in events.split("\n\n"):
+        if not part.startswith("data: {"):
+            continue
+        delta = json.loads(part[6:])["choices"][0].get("delta") or {}
+        words.append(delta.get("content") or "")
+        ended = ended or any((c.get("function") or {}).get("name") == "end_call" for c in delta.get("tool_calls") or [])
+    return "".join(words), ended
 
 
 def creator_body(tag: str) -> dict[str, Any]:

@@ -137,3 +137,22 @@ def test_state_survives_a_new_app_process(client, tenant, setup_ids, database_ur
     assert r.status_code == 200, r.json
     state = fresh.get(f"/api/v1/negotiations/{neg['id']}", headers=tenant.headers()).json
     assert len(state["messages"]) == 5
+
+
+def test_the_list_shows_each_negotiations_latest_offers_ceiling_creator_and_previous_probability(
+        client, tenant, setup_ids):
+    """The summaries carry what the managers' inbox shows per row, equal to what the negotiation's own page says."""
+    neg = _start(client, tenant, setup_ids).json
+    for text in ("My rate is $9,000 for this.", "I could do $7,500."):
+        assert client.post(f"/api/v1/negotiations/{neg['id']}/messages", json={"text": text},
+                           headers=tenant.headers()).status_code == 200
+    detail = client.get(f"/api/v1/negotiations/{neg['id']}", headers=tenant.headers()).json
+    [item] = client.get(f"/api/v1/negotiations?campaign_id={setup_ids[0]}", headers=tenant.headers()).json["items"]
+    latest = {o["role"]: o["amount_usd"] for o in detail["offers"]}
+    history = [p["value"] for p in detail["deal_probability_history"]]
+    creator = client.get(f"/api/v1/influencers/{setup_ids[1]}", headers=tenant.headers()).json
+    assert item["latest_ask_usd"] == latest["influencer"] == 7500
+    assert item["latest_offer_usd"] == latest["agent"] and item["latest_offer_usd"] < 7500
+    assert item["max_usd"] == detail["max_usd"] and item["influencer_name"] == creator["name"]
+    assert len(history) >= 2 and item["previous_deal_probability"] == history[-2]
+    assert item["deal_probability"] == history[-1]

@@ -22,6 +22,7 @@ from api.http.openapi import answers
 from api.http.pagination import PageQuery, page_response, paginate
 from api.http.validation import validated
 from api.influencers.views import load_influencer
+from api.negotiations.summaries import page_extras
 from data.models import Negotiation, NegotiationMessage
 from data.types import UsdAmount
 
@@ -178,10 +179,12 @@ def list_negotiations(query: NegotiationListQuery) -> dict[str, Any]:
             latest, (NegotiationMessage.negotiation_id == latest.c.negotiation_id)
             & (NegotiationMessage.seq == latest.c.seq))).tuples().all())
 
+    extras = page_extras(session, rows)
+
     def summary(neg: Negotiation) -> dict[str, Any]:
         return {"id": neg.id, "campaign_id": neg.campaign_id, "influencer_id": neg.influencer_id,
                 "channel": neg.channel, "status": neg.status, "deal_probability": neg.deal_probability,
                 "terms": service.terms_dict(neg), "last_message": last_text.get(neg.id),
-                "taken_over": service.taken_over(neg) is not None}
+                "taken_over": service.taken_over(neg) is not None, **extras[neg.id]}
 
     return page_response(rows, query, summary)
