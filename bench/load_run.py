@@ -109,12 +109,10 @@ def run(levels: list[int], seconds: float, profiles: int, database_url: str | No
     name = f"{make_url(url).database or 'bench'}_load"
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         folder = Path(tmp)
-        voice_secret = os.urandom(16).hex()
-        topo = Topology(folder=folder, database_url=fresh_database(url, name), mail=MailSink(),
-                        extra_env={"VOICE_LLM_SECRET": voice_secret})
+        topo = Topology(folder=folder, database_url=fresh_database(url, name), mail=MailSink())
         try:
             topo.start()
-            seeded = {**seed(topo.database_url, topo.base_url, profiles), "voice_secret": voice_secret}
+            seeded = {**seed(topo.database_url, topo.base_url, profiles), "voice_secret": topo.voice_secret}
             warm(topo.base_url, seeded["key"])
             results = []
             for n, users in enumerate(levels):  # each level negotiates with creators of its own: the

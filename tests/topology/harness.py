@@ -142,8 +142,8 @@ class Topology:
     mail: MailSink
     ports: dict[str, int] = field(default_factory=lambda: {n: free_port() for n in ("web", "chroma", "redis")})
     services: dict[str, Service] = field(default_factory=dict)
-    extra_env: dict[str, str] = field(default_factory=dict)
-    """Settings added for every process (e.g. the load's VOICE_LLM_SECRET)."""
+    voice_secret: str = field(default_factory=lambda: os.urandom(16).hex())
+    """VOICE_LLM_SECRET of the web workers: the bearer a voice agent's custom-LLM requests carry."""
 
     @property
     def base_url(self) -> str:
@@ -166,7 +166,7 @@ class Topology:
             "RETRIEVAL_REFRESH_MS": "300", "WEB_CONCURRENCY": "4", "HF_HUB_OFFLINE": "1",
             "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "TOKENIZERS_PARALLELISM": "false",
             "LOG_LEVEL": "INFO",
-            **self.extra_env,
+            "VOICE_LLM_SECRET": self.voice_secret,
         }
 
     def define(self) -> None:
