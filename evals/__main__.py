@@ -9,7 +9,7 @@ import click
 COMMANDS = {
     "parse-accuracy": "evals.parse_accuracy",
     "understanding-accuracy": "evals.understanding_accuracy",
-    "simulate": "evals.simulate",
+    "simulate": "evals.simulate_cli",
     "replay": "evals.replay.cli",
     "stories": "evals.replay.stories_cli",
 }

@@ -5,7 +5,9 @@ turns); the baselines read the same texts through the same understanding. Report
 agreement rate where a zone of agreement exists, the buyer's share of the surplus
 ((max − price) / (max − creator's floor)), rounds, budget violations and deals where none was possible.
 
-    python -m evals simulate [--per-persona 50] [--seed 7] [--human] [--json OUT]
+    python -m evals simulate [--per-persona 50] [--seed 7] [--human] [--policy KEY=VALUE…] [--json OUT]
+
+(the command and its table: evals/simulate_cli.py)
 
 `--human` runs the creators that negotiate like people (evals/human_personas.py: reciprocal, impatient,
 lever_trading, proud, slow_ghoster) and the scripted personas with a human temper (evals/human_creators.py:
@@ -18,18 +20,13 @@ from __future__ import annotations
 
 import json
 import statistics
-import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
-
-import click
-from rich.console import Console
-from rich.table import Table
 
 from agent.negotiation.engine import NegotiationSetup, NegotiationState, open_negotiation, take_turn
+from agent.negotiation.policy import PolicyConfig
 from agent.negotiation.pricing import round_down
 from agent.negotiation.state_machine import expire_if_stale
 from agent.negotiation.types import Action, Decision, Intent, Understanding
@@ -113,6 +110,9 @@ class PolicyAgent(Agent):
 
     name = "policy"
 
+    def __init__(self, config: PolicyConfig | None = None) -> None:
+        self.config = config
+
     def open(self, scenario: Scenario) -> Decision:
         self.now = START
         state, decision, _text = open_negotiation(_setup(scenario), now=self.now)
@@ -121,7 +121,7 @@ class PolicyAgent(Agent):
 
     def turn(self, text: str) -> Decision:
         self.now += timedelta(hours=20)
-        result = take_turn(NegotiationState.from_dict(json.loads(self.stored)), text, now=self.now)
+        result = take_turn(NegotiationState.from_dict(json.loads(self.stored)), text, now=self.now, config=self.config)
         self.stored = json.dumps(result.new_state.to_dict())
         return result.decision
 
@@ -302,7 +302,13 @@ def summarize(outcomes: list[Outcome]) -> Summary:
 
 
 def simulate(per_persona: int = 50, seed: int = 7, personas: tuple[str, ...] = PERSONAS,
-             agents: tuple[str, ...] = tuple(AGENTS), human: bool = False) -> list[Summary]:
+             agents: tuple[str, ...] = tuple(AGENTS), human: bool = False,
+             config: PolicyConfig | None = None) -> list[Summary]:
+    """Every persona's scenarios against each agent; `config` (policy overrides) applies to the policy agent."""
+
+    def make(name: str) -> Agent:
+        return PolicyAgent(config) if name == "policy" else AGENTS[name]()
+
     summaries: list[Summary] = []
     for persona in personas:
         if persona in HUMAN_PERSONAS:
@@ -310,7 +316,7 @@ def simulate(per_persona: int = 50, seed: int = 7, personas: tuple[str, ...] = P
         else:
             scenarios = make_scenarios(persona, per_persona, seed)
         for agent_name in agents:
-            summaries.append(summarize([run_scenario(s, AGENTS[agent_name](), human) for s in scenarios]))
+            summaries.append(summarize([run_scenario(s, make(agent_name), human) for s in scenarios]))
     return summaries
 
 
@@ -336,55 +342,3 @@ def agree_times_surplus(s: Summary) -> float | None:
     if s.agreement_rate_zone is None:
         return None
     return s.agreement_rate_zone * (s.surplus_share or 0.0)
-
-
-def _fmt(value: float | None, pct: bool = False) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:.0%}" if pct else f"{value:.2f}"
-
-
-def render(summaries: list[Summary], console: Console) -> None:
-    table = Table(title="Negotiation simulation")
-    for column in ("persona", "agent", "n", "zone", "agree (zone)", "surplus share", "agree×surplus", "rounds",
-                   "violations", "repeats", "deals w/o zone", "statuses"):
-        table.add_column(column, justify="left" if column in {"persona", "agent", "statuses"} else "right")
-    for s in summaries:
-        table.add_row(s.persona, s.agent, str(s.scenarios), str(s.with_zone), _fmt(s.agreement_rate_zone, True),
-                      _fmt(s.surplus_share), _fmt(agree_times_surplus(s)), f"{s.mean_rounds:.1f}",
-                      str(s.budget_violations), str(s.repeated_offers), str(s.deals_without_zone),
-                      " ".join(f"{k}:{v}" for k, v in sorted(s.statuses.items())))
-    console.print(table)
-    for agent in dict.fromkeys(s.agent for s in summaries):
-        o = overall(summaries, agent)
-        console.print(f"{agent:>13}: agreement where a zone exists {_fmt(o['agreement_rate_zone'], True)}, "
-                      f"surplus share {_fmt(o['surplus_share'])}, budget violations {o['budget_violations']}, "
-                      f"deals without a zone {o['deals_without_zone']}, repeated offers {o['repeated_offers']}")
-
-
-@click.command(name="simulate")
-@click.option("--per-persona", default=50, show_default=True, help="Scenarios per persona.")
-@click.option("--seed", default=7, show_default=True, help="Scenario seed (runs are reproducible).")
-@click.option("--persona", "personas", multiple=True, type=click.Choice(PERSONAS + HUMAN_PERSONAS),
-              help="Only these personas.")
-@click.option("--human", is_flag=True,
-              help="Creators that negotiate like people (evals/human_personas.py) and the scripted personas with a "
-                   "human temper (evals/human_creators.py). The plain personas measure the policy; this measures it "
-                   "among people.")
-@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), help="Also write JSON here.")
-def command(per_persona: int, seed: int, personas: tuple[str, ...], human: bool, json_out: Path | None) -> None:
-    """Run scripted creator personas against the negotiation agent and two baselines."""
-    started = time.perf_counter()
-    default = HUMAN_PERSONAS + PERSONAS if human else PERSONAS
-    summaries = simulate(per_persona, seed, personas or default, human=human)
-    console = Console(width=170)
-    render(summaries, console)
-    console.print(f"{time.perf_counter() - started:.1f}s")
-    if json_out:
-        payload = {"per_persona": per_persona, "seed": seed, "human": human, "rows": [asdict(s) for s in summaries],
-                   "overall": {a: overall(summaries, a) for a in dict.fromkeys(s.agent for s in summaries)}}
-        json_out.write_text(json.dumps(payload, indent=2))
-
-
-if __name__ == "__main__":
-    command()

@@ -11,7 +11,8 @@ from agent.negotiation.concession import next_offer, placed_final, predicted_flo
 from agent.negotiation.types import Action, Decision, Intent
 from agent.negotiation.understanding import NegotiationContext, understand
 from evals.human_personas import HUMAN_PERSONAS, human_persona_for, make_human_scenarios
-from evals.simulate import command, overall, repeated_while_moving, simulate
+from evals.simulate import overall, repeated_while_moving, simulate
+from evals.simulate_cli import command
 
 D = Decimal
 

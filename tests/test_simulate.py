@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from agent.negotiation.types import Action, Decision
 from evals.personas import PERSONAS, in_words, make_scenarios, persona_for
-from evals.simulate import AcceptFirstAsk, PolicyAgent, command, overall, run_scenario, simulate
+from evals.simulate import AcceptFirstAsk, PolicyAgent, overall, run_scenario, simulate
+from evals.simulate_cli import command
 
 
 def test_scenarios_are_reproducible_and_labelled() -> None:
@@ -61,3 +62,20 @@ def test_command_prints_a_table_and_writes_json(tmp_path: Path) -> None:
     assert {(r["persona"], r["agent"]) for r in payload["rows"]} == {
         (p, a) for p in ("flexible", "firm") for a in ("policy", "accept_first", "split")}
     assert payload["overall"]["policy"]["budget_violations"] == 0
+
+
+def test_policy_overrides_change_the_policy_agent_only_and_bad_ones_are_named(tmp_path: Path) -> None:
+    runs = {}
+    for name, extra in (("default", []), ("low_opening", ["--policy", "opening_cap_share=0.5",
+                                                          "--policy", "opening_ask_share=0.4"])):
+        out = tmp_path / f"{name}.json"
+        result = CliRunner().invoke(command, ["--per-persona", "8", "--persona", "flexible", "--json", str(out),
+                                              *extra])
+        assert result.exit_code == 0, result.output
+        runs[name] = {r["agent"]: r for r in json.loads(out.read_text())["rows"]}
+    assert json.loads((tmp_path / "low_opening.json").read_text())["policy"] == {
+        "opening_cap_share": "0.5", "opening_ask_share": "0.4"}
+    assert runs["default"]["split"] == runs["low_opening"]["split"]
+    assert runs["default"]["policy"] != runs["low_opening"]["policy"]
+    bad = CliRunner().invoke(command, ["--per-persona", "1", "--persona", "flexible", "--policy", "boulware=2"])
+    assert bad.exit_code == 2 and "boulware" in bad.output
