@@ -30,8 +30,9 @@ def page_extras(session: Session, rows: Sequence[Negotiation]) -> dict[str, dict
             .order_by(DealProbabilityPoint.negotiation_id, DealProbabilityPoint.seq)):
         history.setdefault(negotiation_id, []).append(value)
     creators = {n.influencer_id for n in rows if n.influencer_id}
-    names = dict(session.execute(select(Influencer.id, Influencer.name).where(Influencer.id.in_(creators))).tuples()
-                 .all()) if creators else {}
+    orgs = {n.org_id for n in rows}  # the negotiations' own organization: a name never crosses tenants
+    names = dict(session.execute(select(Influencer.id, Influencer.name).where(
+        Influencer.id.in_(creators), Influencer.org_id.in_(orgs))).tuples().all()) if creators else {}
 
     def money(value: Any) -> int | float | None:
         return None if value is None else money_json(value)
