@@ -33,6 +33,9 @@ class ConcessionConfig:
     """The first counter is at least this share of the creator's ask (or listed rate), up to the fair value."""
     opening_cap_share: Decimal = Decimal("0.7")
     """…but never above this share of the package ceiling, so there is room left to concede."""
+    respect_reach_share: Decimal = Decimal("0.6")
+    """The raise toward their ask applies only when the capped opening reaches this share of it (on
+    CraigslistBargain first offers under 60 % of the listing lose deals): a raise that still reads as low only costs."""
     floor_margin: Decimal = Decimal("0.01")
     """The concession limit sits this far above the creator's predicted floor."""
     floor_step_share: Decimal = Decimal("0.9")
@@ -145,12 +148,14 @@ def round_up(amount: Decimal) -> Decimal:
 def opening_offer(anchor: Decimal, fair_value: Decimal, ceiling: Decimal, reference: Decimal | None,
                   config: ConcessionConfig = DEFAULT_CONCESSION) -> Decimal:
     """The first counter: the brand's anchor, raised to a non-insulting share of the creator's ask or listed rate
-    when the fair-price estimate says the creator is worth that much; never above a share of the ceiling."""
+    when the fair-price estimate says the creator is worth that much and the capped opening can reach a
+    respectful share of it at all; never above a share of the ceiling."""
     offer = anchor
-    if reference is not None and reference > 0:
+    cap = ceiling * config.opening_cap_share
+    if reference is not None and reference > 0 and cap >= reference * config.respect_reach_share:
         respectful = min(reference * config.opening_ask_share, fair_value)
         offer = max(offer, respectful)
-    return round_down(min(offer, ceiling * config.opening_cap_share, ceiling))
+    return round_down(min(offer, cap, ceiling))
 
 
 def concession_limit(ceiling: Decimal, anchor: Decimal, asks: list[Decimal],

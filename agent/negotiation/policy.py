@@ -15,6 +15,10 @@ deterministic: the same state and message give the same decision.
   creator who only mirrors our moves the deal lands nearer the middle of the two openings, so a higher opening
   costs surplus there (`evals simulate --human`, reciprocal row); 0.7 of the ceiling keeps room to concede
   (0.75 and 0.8 reached a few more proud creators but lowered agreement × surplus on nine personas of ten).
+  The raise applies only when that capped opening reaches `respect_reach_share` (0.6) of their ask at all: an
+  ask far above the ceiling finds any opening we can make low, so the raise would only cost (over seeds 7, 1, 2,
+  3: reciprocal agreement × surplus 0.448 → 0.474, agreement 0.882 → 0.883, surplus 0.560 → 0.569; proud,
+  impatient, lever_trading and slow_ghoster up too, bundle 0.457 → 0.446).
 * **Each later counter** is the larger of two offers, then bounded:
   - time: offer(t) = opening + (limit − opening)·(t/T)^(1/e), e = `boulware_e` (0.4: slow early, fast near the
     deadline T = max_rounds − `deadline_slack` counters − one per "let me think about it" from the creator,
