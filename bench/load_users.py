@@ -67,6 +67,13 @@ class ApiUser(FastHttpUser):
                 return None
             return r.json()
 
+    def _start(self, channel: str, name: str) -> str | None:
+        """A new negotiation with the next creator of this user's share; its id (None when it was refused)."""
+        body = {"campaign_id": PLAN["campaign_id"], "influencer_id": next(self.pool), "channel": channel,
+                "target_usd": 2000, "max_usd": 5000}
+        opened = self._post("/api/v1/negotiations", body, name)
+        return opened["id"] if opened else None
+
     def _headers(self) -> dict[str, str]:
         return self.auth
 
@@ -86,10 +93,7 @@ class ApiUser(FastHttpUser):
     @task(3)
     def negotiate(self) -> None:
         if self.negotiation is None:
-            body = {"campaign_id": PLAN["campaign_id"], "influencer_id": next(self.pool), "channel": "chat",
-                    "target_usd": 2000, "max_usd": 5000}
-            opened = self._post("/api/v1/negotiations", body, "negotiation start")
-            self.negotiation, self.turn = (opened["id"] if opened else None), 0
+            self.negotiation, self.turn = self._start("chat", "negotiation start"), 0
             return
         text = f"My rate for this package would be ${ASKS[min(self.turn, len(ASKS) - 1)]:,}"
         if self.turn >= len(ASKS):
@@ -103,10 +107,7 @@ class ApiUser(FastHttpUser):
     def voice_turn(self) -> None:
         """One spoken turn: the call so far plus the creator's newest words, as ElevenLabs posts it."""
         if self.call is None:
-            body = {"campaign_id": PLAN["campaign_id"], "influencer_id": next(self.pool), "channel": "voice",
-                    "target_usd": 2000, "max_usd": 5000}
-            opened = self._post("/api/v1/negotiations", body, "voice negotiation start")
-            self.call = opened["id"] if opened else None
+            self.call = self._start("voice", "voice negotiation start")
             self.call_messages = [{"role": "system", "content": "You negotiate for the brand."},
                                   {"role": "assistant", "content": "Hi, this is the brand team calling."}]
             return

@@ -36,5 +36,10 @@ def money_json(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def optional_money_json(value: Decimal | None) -> int | float | None:
+    """`money_json`, or None for an amount not known (yet)."""
+    return None if value is None else money_json(value)
+
+
 UsdAmount = Annotated[Decimal, PlainSerializer(money_json, return_type=int | float, when_used="json")]
 """A USD amount held as Decimal in Python and written as a plain number in JSON (README "Conventions")."""

@@ -10,19 +10,15 @@ the concession from the previous offer, the round against the Boulware deadline)
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
 from typing import Any
 
 from agent.negotiation import policy
 from agent.negotiation.state_machine import NegotiationState
 from agent.negotiation.types import Decision
-from data.types import money_json
+from data.types import optional_money_json as _usd
 
 log = logging.getLogger(__name__)
 
-
-def _usd(value: Decimal | None) -> int | float | None:
-    return None if value is None else money_json(value)
 
 
 def numbers(decision: Decision, before: NegotiationState, after: NegotiationState) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from data.models import (
 )
 from data.serialize import iso
 from data.statuses import CLOSED_NEGOTIATION, OUTCOMES
-from data.types import money_json
+from data.types import optional_money_json as _money
 
 __all__ = ["NegotiationClosed", "NegotiationPaused", "TurnOutcome", "negotiation_to_dict", "recorded_dialogue",
            "start", "take_message", "taken_over"]
@@ -270,9 +270,6 @@ def _record_unanswered(session: Session, neg: Negotiation, text: str, channel: s
         neg.state = {**neg.state, "creator_asks": [*neg.state.get("creator_asks", []), str(understanding.price_usd)]}
     session.flush()
 
-
-def _money(value: Decimal | None) -> int | float | None:
-    return None if value is None else money_json(value)
 
 
 def terms_dict(neg: Negotiation) -> dict[str, Any]:

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -31,7 +30,7 @@ from api.outreach.emails import llm_provider
 from api.outreach.mail_config import mail_config, unsubscribe_link
 from data.models import AuditLog, Campaign, Influencer, Negotiation
 from data.serialize import campaign_to_dict, influencer_to_dict
-from data.types import money_json
+from data.types import optional_money_json as _money
 
 ACTOR = "influai-compat"
 EMAIL_ACTION = "compat_opening_email"
@@ -121,9 +120,6 @@ def open_contact(session: Session, org_id: str, data: InfluencerData, deal: dict
 
     return retrying(session, attempt, "the first contact with this creator")
 
-
-def _money(value: Decimal | None) -> int | float | None:
-    return None if value is None else money_json(value)
 
 
 def negotiate_response(session: Session, neg_id: str) -> dict[str, Any]:

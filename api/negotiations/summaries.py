@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.models import DealProbabilityPoint, Influencer, Negotiation, Offer
-from data.types import money_json
+from data.types import optional_money_json
 
 
 def page_extras(session: Session, rows: Sequence[Negotiation]) -> dict[str, dict[str, Any]]:
@@ -34,12 +34,9 @@ def page_extras(session: Session, rows: Sequence[Negotiation]) -> dict[str, dict
     names = dict(session.execute(select(Influencer.id, Influencer.name).where(
         Influencer.id.in_(creators), Influencer.org_id.in_(orgs))).tuples().all()) if creators else {}
 
-    def money(value: Any) -> int | float | None:
-        return None if value is None else money_json(value)
-
-    return {n.id: {"latest_offer_usd": money(latest.get((n.id, "agent"))),
-                   "latest_ask_usd": money(latest.get((n.id, "influencer"))),
-                   "max_usd": money(n.max_usd), "influencer_name": names.get(n.influencer_id or ""),
+    return {n.id: {"latest_offer_usd": optional_money_json(latest.get((n.id, "agent"))),
+                   "latest_ask_usd": optional_money_json(latest.get((n.id, "influencer"))),
+                   "max_usd": optional_money_json(n.max_usd), "influencer_name": names.get(n.influencer_id or ""),
                    "previous_deal_probability": _before_last(history.get(n.id, []))}
             for n in rows}
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
-from data.types import money_json
+from data.types import optional_money_json as _usd
 from evals.replay.metrics import annotation_summary, comparison, set_metrics
 from evals.replay.overrides import overrides_json, policy_config
 from evals.replay.replayer import LIMIT_NOTE, ReplayedDecision, TranscriptReplay, TurnReplay, replay_all
@@ -19,9 +18,6 @@ from evals.replay.transcript import ReadError, Transcript
 
 FORMAT = "influence-agent/replay-report/v1"
 
-
-def _usd(value: Decimal | None) -> int | float | None:
-    return None if value is None else money_json(value)
 
 
 def _replayed(d: ReplayedDecision | None, probability: float | None = None) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
@@ -71,16 +71,15 @@ class Scorer:
         self._points: list[ProbabilityPoint] = []
 
     def points(self, turns: Sequence[Turn], at: Sequence[tuple[int, int, float | None]], setup: Setup,
-               budget_is_ceiling: bool, ask: Decimal | Literal["listed"] | None = "listed") -> list[ProbabilityPoint]:
+               budget_is_ceiling: bool, ask: Decimal | None) -> list[ProbabilityPoint]:
         """Queue the points after `turns[:end]` for each (end, creator_index, stored value) of `at` (ends
-        ascending): a point with a stored value keeps it, the others get their feature rows in one pass. `ask`:
-        the setup's `listed_ask`, when the caller has it already (both sides of a replay share it)."""
+        ascending): a point with a stored value keeps it, the others get their feature rows in one pass. `ask` is
+        the setup's `listed_ask` (computed once by the caller: both sides of a replay share it)."""
         out = [ProbabilityPoint(creator_index=creator_index, value=value) for _, creator_index, value in at]
         todo = [(end, point) for (end, _, value), point in zip(at, out, strict=True) if value is None]
         if todo:
-            self._rows += prefix_features(turns, [end for end, _ in todo],
-                                          ask=listed_ask(setup) if ask == "listed" else ask,
-                                          budget_max=setup.max_usd, budget_is_ceiling=budget_is_ceiling)
+            self._rows += prefix_features(turns, [end for end, _ in todo], ask=ask, budget_max=setup.max_usd,
+                                          budget_is_ceiling=budget_is_ceiling)
             self._points += [point for _, point in todo]
         return out
 
