@@ -35,6 +35,11 @@ def is_transient(exc: OperationalError) -> bool:
     return bool(exc.connection_invalidated) or any(marker in text for marker in _TRANSIENT_DB)
 
 
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` means a dependency is down (503), for handlers that catch every exception."""
+    return isinstance(exc, UNAVAILABLE) or (isinstance(exc, OperationalError) and is_transient(exc))
+
+
 def register_unavailable_handler(app: Flask) -> None:
     def _unavailable(exc: BaseException) -> Any:
         rollback_session()
