@@ -16,6 +16,7 @@ from api.http.auth import current_org_id, require_role
 from api.http.errors import ApiError, not_found
 from api.http.extensions import current_settings, db_session
 from api.http.idempotency import idempotent
+from api.http.openapi import answers
 from api.http.pagination import PageQuery, page_response, paginate
 from api.http.validation import validated
 from data.models import Call, Negotiation
@@ -52,6 +53,7 @@ def _negotiation(negotiation_id: str) -> Negotiation:
 
 @bp.post("/negotiations/<negotiation_id>/calls")
 @require_role("manager")
+@answers({409: "the negotiation is closed"})
 @idempotent
 @validated(body=CallCreate, status=202)
 def place_call(negotiation_id: str, body: CallCreate) -> tuple[dict[str, Any], int]:
@@ -99,6 +101,8 @@ def list_calls(query: CallListQuery) -> dict[str, Any]:
 
 @bp.get("/negotiations/<negotiation_id>/voice-session")
 @require_role("manager")
+@answers({409: "the negotiation is closed", 422: "ElevenLabs refused to sign the session (not worth a retry)",
+          502: "ElevenLabs failed to sign the session; retry"})
 def voice_session(negotiation_id: str) -> dict[str, Any]:
     """A signed URL for a browser voice call; pass `conversation_initiation_client_data` when starting it."""
     neg = _negotiation(negotiation_id)

@@ -66,7 +66,8 @@ def _settled(future: Future[TurnAnswer], timeout: float | None = None) -> TurnAn
 
 
 @bp.post("/llm/chat/completions")
-@answers({401: "missing or wrong bearer (VOICE_LLM_SECRET)"})
+@answers({401: "missing or wrong bearer (VOICE_LLM_SECRET)", 404: "no negotiation matches the call"},
+         body=ChatRequest, never=(415,))  # the body is read as JSON whatever its Content-Type says
 @limiter.exempt
 def chat_completions() -> Any:
     """Custom LLM for ElevenLabs agents (OpenAI Chat Completions wire format; bearer VOICE_LLM_SECRET)."""
@@ -110,7 +111,8 @@ def chat_completions() -> Any:
 
 
 @bp.post("/webhooks/elevenlabs")
-@answers({401: "bad, stale or missing ElevenLabs-Signature"})
+@answers({401: "bad, stale or missing ElevenLabs-Signature", 400: "not an ElevenLabs webhook event",
+          413: "body too large", 503: "the database is unavailable; ElevenLabs retries the webhook"})
 @limiter.exempt
 def elevenlabs_webhook() -> Any:
     """ElevenLabs post-call webhook (HMAC-signed): transcripts and call initiation failures."""

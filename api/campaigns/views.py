@@ -16,6 +16,7 @@ from api.http.audit import audit
 from api.http.auth import current_org_id, require_role
 from api.http.errors import ApiError, not_found
 from api.http.extensions import db_session
+from api.http.openapi import answers
 from api.http.pagination import PageQuery, page_response, paginate
 from api.http.validation import validated
 from data.models import Campaign, CampaignMember, Influencer
@@ -106,6 +107,7 @@ def patch(campaign_id: str, body: CampaignPatch) -> dict[str, Any]:
 
 @bp.delete("/<campaign_id>")
 @require_role("manager")
+@answers({409: "the campaign is launched and its outreach is running"})
 def delete(campaign_id: str) -> tuple[str, int]:
     campaign = load_campaign(campaign_id)
     if campaign.status not in ("draft", "completed"):

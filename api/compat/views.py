@@ -80,8 +80,13 @@ LEGACY_ERROR = {"type": "object", "required": ["error"],
 """The InfluAI service's error body: the frontend shows `error` as text."""
 
 
+_NOT_CONFIGURED = "the InfluAI routes are off (INFLUAI_COMPAT_ORG is not set)"
+_DOWN = "the database is unavailable; retry after Retry-After"
+
+
 @bp.post("/negotiate")
-@answers({}, error_schema=LEGACY_ERROR)
+@answers({404: _NOT_CONFIGURED, 409: "the creator asked not to be contacted again", 503: _DOWN},
+         error_schema=LEGACY_ERROR, body=NegotiateIn)
 def negotiate() -> dict[str, Any]:
     """Find or create the creator and campaign, open (or reuse) the negotiation, answer its opening email."""
     org_id = _org_id()
@@ -93,7 +98,8 @@ def negotiate() -> dict[str, Any]:
 
 
 @bp.post("/negotiate-conversation")
-@answers({}, error_schema=LEGACY_ERROR)
+@answers({404: _NOT_CONFIGURED, 409: "the conversation has ended", 503: _DOWN},
+         error_schema=LEGACY_ERROR, body=ConversationIn)
 def negotiate_conversation() -> dict[str, Any]:
     """The creator's message in, the agent's answer out (a redelivery with the same Idempotency-Key: once)."""
     org_id = _org_id()
@@ -106,7 +112,7 @@ def negotiate_conversation() -> dict[str, Any]:
 
 
 @bp.post("/end-conversation")
-@answers({}, error_schema=LEGACY_ERROR)
+@answers({404: _NOT_CONFIGURED, 503: _DOWN}, error_schema=LEGACY_ERROR, body=EndIn)
 def end_conversation() -> dict[str, Any]:
     org_id = _org_id()
     body: EndIn = parse_json_body(EndIn)
@@ -143,7 +149,8 @@ def end_conversation() -> dict[str, Any]:
 
 
 @bp.post("/search")
-@answers({}, error_schema=LEGACY_ERROR)
+@answers({404: _NOT_CONFIGURED, 413: "a JSON body too large", 503: _DOWN}, error_schema=LEGACY_ERROR,
+         query=SearchArgs)
 def legacy_search() -> dict[str, Any]:
     """InfluAI's search: `POST /search?prompt=…&limit=…` (a JSON body with the same fields works too)."""
     from api.discovery.views import run_search

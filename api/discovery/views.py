@@ -15,6 +15,7 @@ from agent.query.service import parse_query
 from api.http.auth import current_org_id, require_role
 from api.http.errors import ApiError, not_found
 from api.http.extensions import db_session
+from api.http.openapi import answers
 from api.http.validation import validated
 from data.influencers import eager_options
 from data.models import Influencer, SearchSession
@@ -103,6 +104,7 @@ def run_search(org_id: str, text: str | None, session_id: str | None, limit: int
 
 @bp.post("")
 @require_role(*SEARCH_ROLES)
+@answers({404: "the search session to refine is not found"})
 @validated(body=SearchIn)
 def search_route(body: SearchIn) -> dict[str, Any]:
     """Find creators from a plain-language query; pass the returned session_id to refine it."""

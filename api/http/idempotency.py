@@ -76,6 +76,7 @@ def idempotent(view: F) -> F:
             _release(org_id, key, endpoint)
         return response
 
+    wrapper.__idempotent__ = True  # type: ignore[attr-defined]  # api/http/openapi.py documents the header
     return wrapper  # type: ignore[return-value]
 
 

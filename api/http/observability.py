@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from api import jobs
 from api.http.extensions import db_session, limiter
+from api.http.openapi import answers
 
 log = logging.getLogger(__name__)
 bp = Blueprint("observability", __name__)
@@ -40,6 +41,7 @@ def _index_probe() -> None:
 
 
 @bp.get("/health")
+@answers({503: "degraded: the body's checks say which dependency is down"}, errors_as_json=False)
 @limiter.exempt
 def health() -> tuple[dict[str, Any], int]:
     checks = {

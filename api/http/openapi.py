@@ -10,12 +10,17 @@ assets ship inside the swagger-ui-bundle package, so /docs works offline.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from apispec import APISpec
 from flask import Blueprint, Flask, Response, current_app, send_from_directory
+from flask_limiter import ExemptionScope
 from pydantic import BaseModel
 from swagger_ui_bundle import swagger_ui_path
+
+from api.http.auth import ROLES
+from api.http.extensions import limiter
 
 bp = Blueprint("openapi", __name__)
 
@@ -46,15 +51,20 @@ def _schema_ref(spec: APISpec, model: type[BaseModel]) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def answers(responses: dict[int, str], *, errors_as_json: bool = True,
-            error_schema: dict[str, Any] | None = None) -> Any:
-    """Document the statuses a route answers beyond the generic ones (webhooks, HTML pages, 202s), and the shape
-    of its errors when it is not ours (the legacy InfluAI routes answer `{"error": "message"}`)."""
+def answers(responses: dict[int, str], *, errors_as_json: bool = True, error_schema: dict[str, Any] | None = None,
+            body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
+            form: dict[str, dict[str, Any]] | None = None, never: tuple[int, ...] = ()) -> Any:
+    """Document what the route facts cannot tell: statuses beyond the generic ones (a 409 the state causes, a
+    webhook's 401, a 202), input the view parses itself (`body`, `query`, or multipart `form` fields), statuses its
+    parsing never gives (`never`: a body read with `force=True` has no 415), and the shape of its errors when it
+    is not ours (the legacy InfluAI routes answer `{"error": "message"}`)."""
 
     def mark(view: Any) -> Any:
         view.__openapi_responses__ = {**getattr(view, "__openapi_responses__", {}), **responses}
         view.__openapi_json_errors__ = errors_as_json
         view.__openapi_error_schema__ = error_schema or _ERROR_SCHEMA
+        view.__openapi_input__ = {"body": body, "query": query, "form": form}
+        view.__openapi_never__ = {str(code) for code in never}
         return view
 
     return mark
@@ -66,8 +76,10 @@ def _tag(module: str) -> str:
     return parts[-2] if parts[-1] == "views" else parts[-1]
 
 
-def _operation(spec: APISpec, view: Any, method: str, path_params: list[str]) -> dict[str, Any]:
+def _operation(spec: APISpec, view: Any, method: str, path_params: list[str], rate_limited: bool) -> dict[str, Any]:
     meta = {**getattr(view, "__openapi__", {}), "responses": getattr(view, "__openapi_responses__", {})}
+    given = {k: v for k, v in getattr(view, "__openapi_input__", {}).items() if v is not None}
+    meta.update(given)
     roles = getattr(view, "__roles__", None)
     doc = (view.__doc__ or "").strip().splitlines()
     op: dict[str, Any] = {
@@ -87,22 +99,37 @@ def _operation(spec: APISpec, view: Any, method: str, path_params: list[str]) ->
             schema = {k: v for k, v in properties.get(key, {}).items() if k not in ("title", "description")}
             op["parameters"].append({"name": key, "in": "query", "required": field.is_required(),
                                      "schema": schema or {"type": "string"}, "description": field.description or ""})
+    idempotent = bool(getattr(view, "__idempotent__", False))
+    if idempotent:
+        op["parameters"].append({"name": "Idempotency-Key", "in": "header", "required": False,
+                                 "schema": {"type": "string", "maxLength": 200},
+                                 "description": "a retry with the same key and request gets the first answer"})
     if meta.get("body") is not None:
         op["requestBody"] = {"required": True,
                              "content": {"application/json": {"schema": _schema_ref(spec, meta["body"])}}}
+    elif meta.get("form") is not None:
+        op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+            "type": "object", "properties": meta["form"], "required": [k for k in meta["form"] if k == "file"]}}}}
     status = str(meta.get("status", 200 if method != "delete" else 204))
     response: dict[str, Any] = {"description": "success"}
     if meta.get("response") is not None:
         response["content"] = {"application/json": {"schema": _schema_ref(spec, meta["response"])}}
     op["responses"][status] = response
     json_errors = getattr(view, "__openapi_json_errors__", True)
-    for code in _error_codes(method, bool(roles), bool(path_params), meta):
+    facts = _Facts(roles=tuple(roles or ()), path_params=bool(path_params), body=meta.get("body") is not None,
+                   form=meta.get("form") is not None, query=query is not None, idempotent=idempotent,
+                   rate_limited=rate_limited)
+    never = getattr(view, "__openapi_never__", set())
+    for code in [c for c in _error_codes(facts) if c not in never]:
         op["responses"][code] = {"description": _ERROR_MEANING[code]}
         if json_errors:
             schema = getattr(view, "__openapi_error_schema__", _ERROR_SCHEMA)
             op["responses"][code]["content"] = {"application/json": {"schema": schema}}
     for code, why in meta["responses"].items():  # a route's own answers (e.g. 202, a webhook's 401)
         op["responses"].setdefault(str(code), {"description": why})
+        if json_errors and int(code) >= 400 and "content" not in op["responses"][str(code)]:
+            schema = getattr(view, "__openapi_error_schema__", _ERROR_SCHEMA)
+            op["responses"][str(code)]["content"] = {"application/json": {"schema": schema}}
     return op
 
 
@@ -114,18 +141,45 @@ _ERROR_MEANING = {
 }
 
 
-def _error_codes(method: str, authenticated: bool, has_path_params: bool, meta: dict[str, Any]) -> list[str]:
-    """The error statuses a route can answer, from what it takes: every one of them is reachable."""
-    codes = ["422", "429", "503"]
-    if authenticated:
-        codes += ["401", "403", "404"]  # 404 also for an id in the body or the query (another org's)
-    if has_path_params:
-        codes.append("404")
-    if method in ("post", "put", "patch"):
-        codes += ["400", "409", "413", "415"]
-    if method == "delete":
-        codes.append("409")
-    return sorted(set(codes))
+@dataclass(frozen=True)
+class _Facts:
+    """What a route takes, read from its decorators: the error statuses follow from these."""
+
+    roles: tuple[str, ...]
+    path_params: bool
+    body: bool
+    form: bool
+    query: bool
+    idempotent: bool
+    rate_limited: bool
+
+
+def _error_codes(facts: _Facts) -> list[str]:
+    """The error statuses a route answers because of what it takes; tests/test_api_status_codes.py reaches each
+    one on every operation. A route's own (a conflict its state causes, a webhook's 401) come from `answers`."""
+    codes: set[str] = set()
+    if facts.roles:
+        codes |= {"401", "503"}  # the key is looked up in the database
+        if set(facts.roles) != set(ROLES):
+            codes.add("403")
+    if facts.path_params:
+        codes.add("404")
+    if facts.body:
+        codes |= {"400", "413", "415", "422"}
+    if facts.form:
+        codes |= {"413", "415", "422"}
+    if facts.query:
+        codes.add("422")
+    if facts.idempotent:
+        codes |= {"409", "422"}  # the same key still in progress; the same key with another request
+    if facts.rate_limited:
+        codes.add("429")
+    return sorted(codes)
+
+
+def _rate_limited(app: Flask, endpoint: str) -> bool:
+    scope = limiter.limit_manager.exemption_scope(app, endpoint, endpoint.rpartition(".")[0] or None)
+    return not scope & ExemptionScope.DEFAULT
 
 
 def build_spec(app: Flask) -> dict[str, Any]:
@@ -138,7 +192,8 @@ def build_spec(app: Flask) -> dict[str, Any]:
             continue
         view = app.view_functions[rule.endpoint]
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
-        operations = {m.lower(): _operation(spec, view, m.lower(), list(rule.arguments))
+        limited = _rate_limited(app, rule.endpoint)
+        operations = {m.lower(): _operation(spec, view, m.lower(), list(rule.arguments), limited)
                       for m in sorted(rule.methods or ()) if m not in ("HEAD", "OPTIONS")}
         spec.path(path=path, operations=operations)
     return spec.to_dict()

@@ -94,6 +94,7 @@ def list_influencers(query: InfluencerListQuery) -> dict[str, Any]:
 
 @bp.post("")
 @require_role(*WRITE_ROLES)
+@answers({409: "a platform account in the profile belongs to another influencer"})
 @validated(body=InfluencerIn, status=201)
 def create(body: InfluencerIn) -> tuple[dict[str, Any], int]:
     session = db_session()
@@ -117,6 +118,7 @@ def get_one(influencer_id: str) -> dict[str, Any]:
 
 @bp.patch("/<influencer_id>")
 @require_role(*WRITE_ROLES)
+@answers({409: "a platform account in the profile belongs to another influencer"})
 @validated(body=InfluencerPatch)
 def patch(influencer_id: str, body: InfluencerPatch) -> dict[str, Any]:
     inf = load_influencer(influencer_id)
@@ -176,6 +178,13 @@ def delete(influencer_id: str) -> tuple[str, int]:
     return "", 204
 
 
+UPLOAD_FORM = {
+    "file": {"type": "string", "format": "binary", "description": "a CSV, TSV or JSONL export"},
+    "mapping": {"type": "string", "description": 'JSON object of source column → field, e.g. {"IG handle": "handle"}'},
+    "merge_on": {"type": "string", "maxLength": 200, "description": "the column that identifies a creator"},
+}
+
+
 def _upload() -> tuple[str, bytes, dict[str, str] | None, str | None]:
     """The multipart import form: `file`, optional `mapping` JSON and optional `merge_on` column name."""
     upload = request.files.get("file")
@@ -202,6 +211,7 @@ def _upload() -> tuple[str, bytes, dict[str, str] | None, str | None]:
 
 @bp.post("/import")
 @require_role(*WRITE_ROLES)
+@answers({}, form=UPLOAD_FORM)
 @idempotent
 @validated(response=JobAccepted, status=202)
 def import_file() -> tuple[dict[str, Any], int]:
@@ -244,7 +254,8 @@ class PreviewQuery(BaseModel):
 
 @bp.post("/import/preview")
 @require_role(*WRITE_ROLES)
-@answers({200: "the mapping chosen per column (confidence, alternatives, how it was chosen) and the first rows"})
+@answers({200: "the mapping chosen per column (confidence, alternatives, how it was chosen) and the first rows"},
+         form=UPLOAD_FORM)
 @validated(query=PreviewQuery, response=ImportPreview)
 def import_preview(query: PreviewQuery) -> dict[str, Any]:
     """How an import file would be read: the column mapping with confidences and its first rows; nothing stored."""

@@ -18,6 +18,7 @@ from api.http.audit import audit
 from api.http.auth import current, require_role
 from api.http.errors import ApiError
 from api.http.extensions import db_session
+from api.http.openapi import answers
 from api.http.validation import validated
 from api.negotiations import takeover
 from api.negotiations.takeover_mail import email_person_reply
@@ -52,6 +53,7 @@ def _fail(exc: takeover.TakeoverError) -> ApiError:
 
 @bp.post("/<negotiation_id>/takeover")
 @require_role("manager")
+@answers({409: "the negotiation is not in a state that allows this (closed, or taken over or not)"})
 @validated(body=TakeoverIn)
 def take_over(negotiation_id: str, body: TakeoverIn) -> dict[str, Any]:
     """Pause the agent: a person answers the creator until the negotiation is handed back."""
@@ -68,6 +70,7 @@ def take_over(negotiation_id: str, body: TakeoverIn) -> dict[str, Any]:
 
 @bp.post("/<negotiation_id>/agent-messages")
 @require_role("manager")
+@answers({409: "the negotiation is not in a state that allows this (closed, or taken over or not)"})
 @validated(body=PersonMessageIn, status=201)
 def person_message(negotiation_id: str, body: PersonMessageIn) -> tuple[dict[str, Any], int]:
     """Send a reply written by a person; its price can never exceed the package's ceiling (422 otherwise)."""
@@ -90,6 +93,7 @@ def person_message(negotiation_id: str, body: PersonMessageIn) -> tuple[dict[str
 
 @bp.post("/<negotiation_id>/resume")
 @require_role("manager")
+@answers({409: "the negotiation is not in a state that allows this (closed, or taken over or not)"})
 @validated(body=TakeoverIn)
 def resume(negotiation_id: str, body: TakeoverIn) -> dict[str, Any]:
     """Hand the negotiation back to the agent; it answers the creator's next message."""

@@ -74,6 +74,7 @@ def _load(negotiation_id: str, *, for_update: bool = False) -> Negotiation:
 
 @bp.post("")
 @require_role("manager")
+@answers({404: "the campaign or the influencer is not found", 409: "an open negotiation with this creator exists"})
 @validated(body=NegotiationCreate, status=201)
 def create(body: NegotiationCreate) -> tuple[dict[str, Any], int]:
     """Start a negotiation; the agent's opening message is in the answer."""
@@ -105,7 +106,8 @@ def create(body: NegotiationCreate) -> tuple[dict[str, Any], int]:
 
 @bp.post("/<negotiation_id>/messages")
 @require_role("manager")
-@answers({202: "a person has taken the negotiation over: the message is kept for them, `reply` is null"})
+@answers({202: "a person has taken the negotiation over: the message is kept for them, `reply` is null",
+          409: "the negotiation is closed"})
 @validated(body=MessageIn)
 def post_message(negotiation_id: str, body: MessageIn) -> Any:
     """The creator's words in, the agent's reply out. A redelivery with the same Idempotency-Key is answered once."""

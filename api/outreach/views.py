@@ -183,7 +183,8 @@ def _claim_or_404(token: str) -> Any:
 
 
 @bp.get("/u/<token>")
-@answers({404: "the link is not valid (an HTML page)"}, errors_as_json=False)
+@answers({404: "the link is not valid (an HTML page)", 503: "the database is unavailable; retry shortly"},
+         errors_as_json=False)
 def unsubscribe_page(token: str) -> Any:
     """A confirmation page: a GET never unsubscribes (mail scanners follow links), its button POSTs."""
     claim = _claim_or_404(token)
@@ -196,7 +197,8 @@ def unsubscribe_page(token: str) -> Any:
 
 
 @bp.post("/u/<token>")
-@answers({404: "the link is not valid (an HTML page)"}, errors_as_json=False)
+@answers({404: "the link is not valid (an HTML page)", 503: "the database is unavailable; retry shortly"},
+         errors_as_json=False)
 def unsubscribe(token: str) -> Any:
     """The button of the page and RFC 8058 one-click (List-Unsubscribe-Post): suppress the address."""
     claim = _claim_or_404(token)
@@ -244,7 +246,8 @@ def _answer(s: Session, mail: InboundMail) -> dict[str, Any]:
 
 
 @bp.post("/api/v1/email/inbound")
-@answers({202: "no negotiation matches the reply (kept nowhere)", 401: "missing, stale or wrong X-Signature"})
+@answers({202: "no negotiation matches the reply (kept nowhere)", 401: "missing, stale or wrong X-Signature",
+          503: "the database is unavailable; the provider retries"}, body=InboundIn)
 def inbound_email() -> tuple[dict[str, Any], int]:
     """A reply from a creator, posted by the mail provider: routed into that creator's negotiation."""
     verify_signature()

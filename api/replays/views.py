@@ -16,6 +16,7 @@ from api.http.audit import audit
 from api.http.auth import current, current_org_id, require_role
 from api.http.errors import ApiError, not_found
 from api.http.extensions import db_session
+from api.http.openapi import answers
 from api.http.pagination import PageQuery, page_response, paginate
 from api.http.validation import validated
 from api.jobs.records import create_job
@@ -138,6 +139,7 @@ def _check_sources(body: ReplayIn, params: dict[str, Any]) -> None:
 
 @bp.post("/replays")
 @require_role("evaluator")
+@answers({404: "a negotiation to replay is not found"})
 @validated(body=ReplayIn, status=202)
 def create_replay(body: ReplayIn) -> tuple[dict[str, Any], int]:
     """Replay recorded negotiations (by id) or one uploaded transcript against the agent as it is now."""
