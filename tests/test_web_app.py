@@ -205,3 +205,18 @@ def test_a_creators_page_shows_their_audience(app, tenant):
     audience = page[page.index('id="audience"'):page.index("</p>", page.index('id="audience"'))]
     assert "78% women" in audience and "22% men" in audience and "18-24: 41%" in audience
     assert "US, KR" in audience
+
+
+def test_a_creators_page_with_part_of_an_audience_renders(app, tenant):
+    """Exports often give only some shares (women but not men, no ages): the page shows what there is."""
+    client = app.test_client()
+    body = {"name": "Lena Ortiz", "platforms": [{"platform": "tiktok", "handle": "lenaortiz", "followers": 9000}],
+            "audience": {"female_pct": 64.6, "top_countries": ["MX"]}}
+    created = client.post("/api/v1/influencers", json=body, headers=tenant.headers("marketer"))
+    assert created.status_code == 201, created.json
+    sign_in(client, tenant.keys["marketer"])
+    r = client.get(f"/app/creators/{created.json['id']}")
+    assert r.status_code == 200
+    page = r.data.decode()
+    audience = page[page.index('id="audience"'):page.index("</p>", page.index('id="audience"'))]
+    assert "65% women" in audience and "men" not in audience.replace("women", "") and "MX" in audience
