@@ -146,11 +146,17 @@ class DialogueSoFar:
         self.n_creator = 0
         self.prices: dict[Role, list[Decimal]] = {"agent": [], "creator": []}
         self.priced: dict[Role, int] = {}  # the last priced turn's index per role
+        self.last_priced: int | None = None  # the last priced turn's index, either role
         self.moves: dict[Role, int] = {"agent": 0, "creator": 0}  # price changes between a role's prices
         self.creator_repeats = 0
         self.first_gap: Decimal | None = None  # creator's minus agent's price when both first had one
+        # Sentiments (all turns', the creator's): the values (for means over 8+), the sum added left to right (the
+        # mean of fewer, as `_mean` takes it), the lowest.
         self.sentiments: list[float] = []
         self.creator_sentiments: list[float] = []
+        self.sentiment_sum = 0.0
+        self.creator_sentiment_sum = 0.0
+        self.sentiment_min = 0.0
         self.counts: dict[int, float] = {}  # by position in the row
         self.last_cat: dict[Role, str] = {}
         # (role, act category) of the last two turns
@@ -168,15 +174,19 @@ class DialogueSoFar:
                 if t.role == "creator":
                     self.creator_repeats += own[-1] == t.price
             own.append(t.price)
-            self.priced[t.role] = self.n
+            self.priced[t.role] = self.last_priced = self.n
             cp, ap = self.prices["creator"], self.prices["agent"]
             if self.first_gap is None and cp and ap:
                 self.first_gap = cp[-1] - ap[-1]
         sentiment = float(t.sentiment)
         self.sentiments.append(sentiment)
+        self.sentiment_sum += sentiment
+        if self.n == 0 or sentiment < self.sentiment_min:  # min()'s pick: the first of the lowest
+            self.sentiment_min = sentiment
         if t.role == "creator":
             self.n_creator += 1
             self.creator_sentiments.append(sentiment)
+            self.creator_sentiment_sum += sentiment
         cat = act_category(t.act)
         at = _COUNT_AT[t.role, cat]
         self.counts[at] = self.counts.get(at, 0.0) + 1.0
@@ -193,23 +203,34 @@ class DialogueSoFar:
         # The prices' block (over the defaults: creator at the ask, agent nowhere) is kept between prefixes.
         row = (self._price_row(ref, budget_max, listed) if ref is not None or listed is not None
                else _DEFAULT_ROW).copy()
-        row[_TURN_INDEX_LOG] = _log1p(self.n)
+        n = self.n
+        # Every count below is at most n: one bound check, then plain table reads.
+        log1p = _LOG1P_TABLE.__getitem__ if n < len(_LOG1P_TABLE) else _log1p
+        row[_TURN_INDEX_LOG] = log1p(n)
         row[_BUDGET_IS_CEILING] = float(budget_is_ceiling)
-        row[_HAS_REFERENCE] = float(ref is not None)
-        row[_CREATOR_PRICE_COUNT] = float(len(cp))
-        row[_AGENT_PRICE_COUNT] = float(len(ap))
-        if self.n:
-            s = self.sentiments
-            row[_LAST_ROLE_AGENT] = float(self.last is not None and self.last[0] == "agent")
-            row[_SENTIMENT_MEAN] = _mean(s)
-            row[_SENTIMENT_LAST] = s[-1]
-            row[_SENTIMENT_MIN] = min(s)
-            if self.creator_sentiments:
-                row[_CREATOR_SENTIMENT_MEAN] = _mean(self.creator_sentiments)
-                row[_CREATOR_SENTIMENT_LAST] = self.creator_sentiments[-1]
-            last_priced = max(self.priced.values(), default=None)
-            row[_TURNS_SINCE_PRICE_LOG] = _log1p(self.n - 1 - last_priced if last_priced is not None else self.n)
-        self._moves_and_recency(row, budget_max)
+        last = self.last
+        if last is not None:  # i.e. n > 0
+            row[_LAST_ROLE_AGENT] = float(last[0] == "agent")
+            row[_SENTIMENT_MEAN] = self.sentiment_sum / n if n < 8 else _mean(self.sentiments)
+            row[_SENTIMENT_LAST] = self.sentiments[-1]
+            row[_SENTIMENT_MIN] = self.sentiment_min
+            cs = self.creator_sentiments
+            if cs:
+                row[_CREATOR_SENTIMENT_MEAN] = self.creator_sentiment_sum / len(cs) if len(cs) < 8 else _mean(cs)
+                row[_CREATOR_SENTIMENT_LAST] = cs[-1]
+                row[_CREATOR_SENTIMENT_TREND] = cs[-1] - cs[0]
+            last_priced = self.last_priced
+            row[_TURNS_SINCE_PRICE_LOG] = log1p(n - 1 - last_priced if last_priced is not None else n)
+            row[_TURN_LAST_AT[last[1]]] = 1.0
+            prev = self.prev
+            if prev is not None:
+                row[_TURN_PREV_AT[prev[1]]] = 1.0
+                row[_TURN_PREV_SAME_ROLE] = float(prev[0] == last[0])
+        row[_CREATOR_TURNS_LOG] = log1p(self.n_creator)
+        row[_AGENT_TURNS_LOG] = log1p(n - self.n_creator)
+        for role, since_at in _SINCE_AT.items():
+            last_at = self.priced.get(role)
+            row[since_at] = log1p(n - 1 - last_at if last_at is not None else n)
         for at, count in self.counts.items():
             row[at] = count
         for role, cat in self.last_cat.items():
@@ -218,16 +239,17 @@ class DialogueSoFar:
 
     def _price_row(self, ref: Decimal | None, budget_max: Decimal | None, listed: Decimal | None) -> list[float]:
         """The default row with the features made of prices filled in: both sides' against the reference (where
-        they are, how far they came, the gap) and against the listed price. Their Decimal arithmetic is most of a
-        row's cost, and they change only when a price is added, so the row is kept until then (the other
-        features are written over a copy of it; none of them is a price feature)."""
+        they are, how far they came, the gap), against the listed price and the budget, and how many there were
+        and how they moved. Their Decimal arithmetic is most of a row's cost, and they change only when a price is
+        added, so the row is kept until then (the other features are written over a copy of it; none of them is
+        a price feature)."""
         key = (budget_max, listed)
         kept = self._price_block
         if kept is not None and kept[0] == key:
             return kept[1]
+        cp, ap = self.prices["creator"], self.prices["agent"]
         f: dict[str, float] = {}
         if listed is not None:
-            cp, ap = self.prices["creator"], self.prices["agent"]
             f["has_listed_price"] = 1.0
             f["budget_vs_listed"] = _rel(budget_max, listed) if budget_max is not None and budget_max > 0 else 0.0
             f["agent_last_vs_listed"] = _rel(ap[-1], listed) if ap else 0.0
@@ -237,6 +259,14 @@ class DialogueSoFar:
         row = _DEFAULT_ROW.copy()
         for name, value in f.items():
             row[_AT[name]] = value
+        row[_HAS_REFERENCE] = float(ref is not None)
+        row[_CREATOR_PRICE_COUNT] = float(len(cp))
+        row[_AGENT_PRICE_COUNT] = float(len(ap))
+        row[_CREATOR_PRICE_MOVES] = float(self.moves["creator"])
+        row[_AGENT_PRICE_MOVES] = float(self.moves["agent"])
+        row[_CREATOR_REPEATS] = float(self.creator_repeats)
+        row[_PRICES_CROSSED] = float(bool(cp and ap and cp[-1] <= ap[-1]))
+        row[_AGENT_AT_BUDGET] = float(bool(ap and budget_max and ap[-1] >= budget_max * _AT_BUDGET))
         self._price_block = (key, row)
         return row
 
@@ -267,27 +297,6 @@ class DialogueSoFar:
             f["creator_over_budget_rel"] = _rel(creator_now - budget_max, ref)
             f["creator_within_budget"] = float(creator_now <= budget_max)
             f["agent_offer_vs_budget"] = _rel(ap[-1], budget_max) if ap else 0.0
-
-    def _moves_and_recency(self, row: list[float], budget_max: Decimal | None) -> None:
-        """How prices moved, whether they met, how recent each side's price is, and the last two acts."""
-        cp, ap = self.prices["creator"], self.prices["agent"]
-        row[_CREATOR_PRICE_MOVES] = float(self.moves["creator"])
-        row[_AGENT_PRICE_MOVES] = float(self.moves["agent"])
-        row[_CREATOR_REPEATS] = float(self.creator_repeats)
-        row[_PRICES_CROSSED] = float(bool(cp and ap and cp[-1] <= ap[-1]))
-        row[_AGENT_AT_BUDGET] = float(bool(ap and budget_max and ap[-1] >= budget_max * _AT_BUDGET))
-        row[_CREATOR_TURNS_LOG] = _log1p(self.n_creator)
-        row[_AGENT_TURNS_LOG] = _log1p(self.n - self.n_creator)
-        cs = self.creator_sentiments
-        row[_CREATOR_SENTIMENT_TREND] = cs[-1] - cs[0] if cs else 0.0
-        for role in _ROLES:
-            last = self.priced.get(role)
-            row[_SINCE_AT[role]] = _log1p(self.n - 1 - last if last is not None else self.n)
-        if self.last is not None:
-            row[_TURN_LAST_AT[self.last[1]]] = 1.0
-            if self.prev is not None:
-                row[_TURN_PREV_AT[self.prev[1]]] = 1.0
-                row[_TURN_PREV_SAME_ROLE] = float(self.prev[0] == self.last[0])
 
 
 _AT_BUDGET = Decimal("0.99")

@@ -87,7 +87,9 @@ class DealProbabilityModel:
         halves the time of a replay-sized batch (5k rows: ~40 -> ~20 ms); each row's sum is unchanged."""
         x = np.atleast_2d(np.asarray(x, dtype=np.float32)).astype(np.float64)
         out = np.empty(x.shape[0], dtype=np.float64)
-        root_feature, root_threshold = self._feature[self._roots], self._threshold[self._roots]
+        roots, children, feature, threshold = self._roots, self._children, self._feature, self._threshold
+        root_feature, root_threshold = feature[roots], threshold[roots]
+        take = np.take  # the same gathers as `a[index]`, ~15 % cheaper on these (rows x trees) index arrays
         for start in range(0, x.shape[0], _ROW_BLOCK):
             block = x[start : start + _ROW_BLOCK]
             flat = block.ravel()
@@ -95,11 +97,11 @@ class DealProbabilityModel:
             # The first level reads one column per tree at its root: a column gather, no per-row node lookups.
             # (C order, as the other levels: the leaf values are then summed in the same order as before.)
             goes_left = np.ascontiguousarray(block[:, root_feature] <= root_threshold)
-            node = self._children[2 * self._roots + goes_left]
+            node = take(children, 2 * roots + goes_left)
             for _ in range(self._depth - 1):
-                goes_left = flat[row_start + self._feature[node]] <= self._threshold[node]
-                node = self._children[2 * node + goes_left]
-            out[start : start + _ROW_BLOCK] = self._init + self._lr * self._value[node].sum(axis=1)
+                goes_left = take(flat, row_start + take(feature, node)) <= take(threshold, node)
+                node = take(children, 2 * node + goes_left)
+            out[start : start + _ROW_BLOCK] = self._init + self._lr * take(self._value, node).sum(axis=1)
         return out
 
     def predict_features(self, x: np.ndarray) -> np.ndarray:

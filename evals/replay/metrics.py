@@ -9,8 +9,8 @@
   out of the share, which therefore stays within [0, 1].
 - violations: agent offers or acceptances above max_usd (and transcripts with one).
 - gate_failures: agent turns whose text the gate rejected (None where the source recorded no verdict).
-- deal probability: ROC AUC and Brier score (scikit-learn) of every scored point against that side's outcome;
-  points of transcripts whose outcome is unknown or still open are left out.
+- deal probability: ROC AUC and Brier score (scikit-learn's values, see `roc_auc`) of every scored point against
+  that side's outcome; points of transcripts whose outcome is unknown or still open are left out.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import statistics
 from collections import Counter
 from decimal import Decimal
 from typing import Any
+
+import numpy as np
 
 from evals.replay.replayer import COMPARED, TranscriptReplay
 from evals.replay.scoring import ProbabilityPoint
@@ -42,14 +44,37 @@ def _mean(values: list[float]) -> float | None:
 
 
 def _probability_metrics(points: list[tuple[float, int]]) -> dict[str, Any]:
-    # Imported here: scikit-learn (with scipy) is ~95 MB of a web worker's RSS, needed only once a replay runs.
-    from sklearn.metrics import brier_score_loss, roc_auc_score
-
-    labels = [label for _, label in points]
-    values = [value for value, _ in points]
-    auc = round(float(roc_auc_score(labels, values)), 4) if len(set(labels)) == 2 else None
-    brier = round(float(brier_score_loss(labels, values)), 4) if points else None
+    labels = np.fromiter((label for _, label in points), dtype=np.intp, count=len(points))
+    values = np.fromiter((value for value, _ in points), dtype=np.float64, count=len(points))
+    auc = round(roc_auc(labels, values), 4) if 0 < labels.sum() < len(points) else None
+    brier = round(brier_score(labels, values), 4) if points else None
     return {"deal_probability_auc": auc, "deal_probability_brier": brier, "deal_probability_points": len(points)}
+
+
+def roc_auc(labels: np.ndarray, values: np.ndarray) -> float:
+    """ROC AUC of 0/1 labels, to the bit scikit-learn's `roc_auc_score`: the trapezoids under the ROC curve's
+    corners (one point per distinct value, highest first, collinear points dropped, from (0, 0)).
+
+    Computed here because scikit-learn's input checks cost ~30 times the metric (1.6 ms against 0.06 ms on 1,000
+    points; a report takes one per side, the bench replay ten reports per pass), and importing scikit-learn is
+    ~95 MB of a web worker's RSS. tests/test_replay_scoring.py holds both metrics to sklearn's."""
+    order = np.argsort(-values, kind="stable")
+    ends = np.append(np.flatnonzero(np.diff(values[order])), len(values) - 1)
+    tps = np.cumsum(labels[order])[ends]
+    fps = ends + 1 - tps
+    if len(ends) > 2:
+        corners = np.concatenate(([True], (np.diff(fps, 2) != 0) | (np.diff(tps, 2) != 0), [True]))
+        tps, fps = tps[corners], fps[corners]
+    fpr = np.append(0.0, fps.astype(np.float64)) / float(fps[-1])
+    tpr = np.append(0.0, tps.astype(np.float64)) / float(tps[-1])
+    return float(np.trapezoid(tpr, fpr))
+
+
+def brier_score(labels: np.ndarray, values: np.ndarray) -> float:
+    """Brier score of 0/1 labels, to the bit scikit-learn's `brier_score_loss`: half the mean squared distance
+    of the (1 - p, p) pair from the one-hot label."""
+    y = labels.astype(np.float64)
+    return float((((1.0 - y) - (1.0 - values)) ** 2 + (y - values) ** 2).mean() * 0.5)
 
 
 def _side(replays: list[TranscriptReplay], side: str) -> dict[str, Any]:

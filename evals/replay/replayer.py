@@ -140,7 +140,8 @@ def _replayed(result: Any) -> ReplayedDecision:
 
 def replay_transcript(transcript: Transcript, config: PolicyConfig | None = None,
                       scorer: Scorer | None = None) -> TranscriptReplay:
-    """Replay one transcript; probability points are queued on `scorer` (filled in by `Scorer.score`)."""
+    """Replay one transcript; probability points are queued on `scorer` (filled in by `Scorer.score`, which
+    returns the errors of those it could not score by `id` of their replay)."""
     now = START
     state, opening_decision, opening_text = open_negotiation(engine_setup(transcript.setup), now=now)
     opening = ReplayedDecision(action=opening_decision.action.value, offer_usd=opening_decision.offer_usd,
@@ -194,7 +195,8 @@ def _queue_points(out: TranscriptReplay, replay_trace: list[tuple[str, Any]], sc
     stored = {i: t.deal_probability for i, t in enumerate(out.transcript.turns) if t.deal_probability is not None}
     recorded_at = [(position + 1, creator_index, stored.get(position)) for position, creator_index in recorded_open]
     ask = listed_ask(setup)
-    out.recorded_points += scorer.points(recorded_turns, recorded_at, setup, setup.budget_is_ceiling, ask)
+    key = id(out)  # replay_all maps a failed scoring back to its replay by it
+    out.recorded_points += scorer.points(recorded_turns, recorded_at, setup, setup.budget_is_ceiling, ask, key)
     at: list[tuple[int, int, float | None]] = []
     creator_index = 0
     for k, (role, item) in enumerate(replay_trace):
@@ -204,7 +206,7 @@ def _queue_points(out: TranscriptReplay, replay_trace: list[tuple[str, Any]], sc
         if item.status != "open":
             break
         at.append((k + 1, creator_index, None))
-    out.replayed_points += scorer.points(scorer.replay_turns(replay_trace), at, setup, True, ask)
+    out.replayed_points += scorer.points(scorer.replay_turns(replay_trace), at, setup, True, ask, key)
 
 
 def replay_all(transcripts: Iterable[Transcript], config: PolicyConfig | None = None,
@@ -218,11 +220,12 @@ def replay_all(transcripts: Iterable[Transcript], config: PolicyConfig | None = 
         try:
             out.append(replay_transcript(transcript, config, scorer))
         except (ValueError, ArithmeticError) as exc:
-            out.append(TranscriptReplay(transcript=transcript, opening=None, turns=[], replayed_status="error",
-                                        replayed_price=None, first_divergence=None, error=str(exc)))
+            out.append(_failed(transcript, exc))
         if on_progress is not None:
             on_progress(len(out))
-    scorer.score()
+    failed = scorer.score()
+    if failed:  # a recording whose feature rows cannot be computed fails on its own, as one the engine cannot take
+        out = [_failed(r.transcript, failed[id(r)]) if id(r) in failed else r for r in out]
     for replay in out:
         recorded = _first_by_index(replay.recorded_points)
         replayed = _first_by_index(replay.replayed_points)
@@ -230,6 +233,11 @@ def replay_all(transcripts: Iterable[Transcript], config: PolicyConfig | None = 
             turn.recorded_probability = recorded.get(turn.index)
             turn.replayed_probability = replayed.get(turn.index)
     return out
+
+
+def _failed(transcript: Transcript, exc: Exception) -> TranscriptReplay:
+    return TranscriptReplay(transcript=transcript, opening=None, turns=[], replayed_status="error",
+                            replayed_price=None, first_divergence=None, error=str(exc))
 
 
 def _first_by_index(points: list[ProbabilityPoint]) -> dict[int, float | None]:
