@@ -67,6 +67,20 @@ def test_idempotency_key_replays_the_first_job(client, tenant):
     _finished(client, tenant, first.json["job_id"])
 
 
+def test_a_multipart_part_without_a_name_is_ignored_with_an_idempotency_key(client, tenant):
+    """Werkzeug keeps a part without a name under the key None; the retry fingerprint must still sort the form."""
+    body = (b'--b\r\nContent-Disposition: form-data\r\n\r\nstray\r\n'
+            b'--b\r\nContent-Disposition: form-data; name="merge_on"\r\n\r\nhandle\r\n'
+            b'--b\r\nContent-Disposition: form-data; name="file"; filename="creators.csv"\r\n\r\n'
+            b"name,handle,platform,followers\nMira Sol,mirasol,instagram,42000\n\r\n--b--\r\n")
+    headers = tenant.headers("marketer", **{"Idempotency-Key": "nameless-part",
+                                            "Content-Type": "multipart/form-data; boundary=b"})
+    first = client.post("/api/v1/influencers/import", data=body, headers=headers)
+    assert first.status_code == 202, first.json
+    again = client.post("/api/v1/influencers/import", data=body, headers=headers)
+    assert again.json["job_id"] == first.json["job_id"] and again.headers["Idempotent-Replayed"] == "true"
+
+
 def test_mapping_field_handles_unknown_headers(client, tenant, database_url):
     csv = b"Creator Label,IG,Fans\nAna Ruiz,anaruiz,12.5K\n"
     r = _upload(client, tenant, data=csv, filename="custom.csv",

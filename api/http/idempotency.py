@@ -29,9 +29,10 @@ def _request_fingerprint() -> str:
     """What makes two requests "the same": method, path and content (multipart by fields, not by boundary)."""
     digest = hashlib.sha256(request.method.encode() + request.path.encode())
     if request.mimetype == "multipart/form-data":
-        for key in sorted(request.form):
+        # key=str: a part without a name reaches werkzeug's form as the key None, which sorts against no string
+        for key in sorted(request.form, key=str):
             digest.update(f"{key}={request.form.getlist(key)}".encode())
-        for key in sorted(request.files):
+        for key in sorted(request.files, key=str):
             upload = request.files[key]
             digest.update(f"{key}:{upload.filename}:".encode())
             digest.update(upload.stream.read())
