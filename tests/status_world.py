@@ -41,7 +41,13 @@ class World:
     org_id: str
     outbox: Path
     ids: dict[str, str] = field(default_factory=dict)
+    creator_n: int = 0
+    """The creator number (tests/payloads.creator) of ids["influencer_id"]: its accounts are taken."""
     _n: Any = field(default_factory=lambda: itertools.count(100))
+
+    def fresh(self) -> int:
+        """A number nothing in the world uses yet (creator numbers, keys)."""
+        return next(self._n)
 
     def post(self, path: str, body: Any, role: str = "admin", **headers: str) -> Any:
         r = Request("post", path, headers=headers, json_body=body, role=role).send(self.client, self.keys)
@@ -49,14 +55,14 @@ class World:
         return r.json
 
     def influencer(self, **changes: Any) -> str:
-        return self.post("/api/v1/influencers", creator(next(self._n), **changes))["id"]
+        return self.post("/api/v1/influencers", creator(self.fresh(), **changes))["id"]
 
     def campaign(self) -> str:
         return self.post("/api/v1/campaigns", CAMPAIGN)["id"]
 
     def negotiation(self, channel: str = "email", influencer: str | None = None) -> str:
         if influencer is None and channel == "voice":
-            [influencer] = seed_creators(self.database_url, self.org_id, 1, start=next(self._n),
+            [influencer] = seed_creators(self.database_url, self.org_id, 1, start=self.fresh(),
                                          phone="+13105550100", location=awake_city())
         body = {"campaign_id": self.campaign(), "influencer_id": influencer or self.influencer(), "channel": channel,
                 "target_usd": 2000, "max_usd": 3000, "deliverables": ["1 reel", "3 stories"]}
@@ -76,7 +82,7 @@ class World:
 
     def launched_email(self) -> OutreachEmail:
         """The first email of a launched campaign, as sent (the inbound reply answers it)."""
-        [inf] = seed_creators(self.database_url, self.org_id, 1, start=next(self._n), domain="launch.example")
+        [inf] = seed_creators(self.database_url, self.org_id, 1, start=self.fresh(), domain="launch.example")
         campaign = self.campaign()
         self.post(f"/api/v1/campaigns/{campaign}/launch", {"influencer_ids": [inf], "pricing": PRICING})
         from api.jobs import wait_idle
@@ -91,8 +97,8 @@ class World:
 
 def build(w: World) -> None:
     """The ids the happy requests and the path probes use."""
-    w.ids["creator_n"] = n = next(w._n)
-    w.ids["influencer_id"] = w.post("/api/v1/influencers", creator(n))["id"]
+    w.creator_n = w.fresh()
+    w.ids["influencer_id"] = w.post("/api/v1/influencers", creator(w.creator_n))["id"]
     w.ids["campaign_id"] = w.campaign()
     w.ids["negotiation_id"] = neg = w.negotiation()
     w.post(f"/api/v1/negotiations/{neg}/messages", {"text": "Thanks! My rate for this is $2,800."})
@@ -180,7 +186,7 @@ HAPPY: dict[str, Happy] = {
         json_body={"influencer_ids": [w.influencer()], "pricing": PRICING}),
     "POST /api/v1/email/inbound": lambda w: inbound(reply_to(w.launched_email(), "Interested! My rate is $2,800.")),
     "GET /api/v1/influencers": _get("/api/v1/influencers"),
-    "POST /api/v1/influencers": lambda w: Request("post", "/api/v1/influencers", json_body=creator(next(w._n))),
+    "POST /api/v1/influencers": lambda w: Request("post", "/api/v1/influencers", json_body=creator(w.fresh())),
     "POST /api/v1/influencers/import": lambda w: Request("post", "/api/v1/influencers/import",
                                                          files={"file": (CSV, "creators.csv")}),
     "POST /api/v1/influencers/import/preview": lambda w: Request("post", "/api/v1/influencers/import/preview",
@@ -231,9 +237,9 @@ HAPPY: dict[str, Happy] = {
     "GET /health": _get("/health", role=None),
     "GET /metrics": _get("/metrics", role=None),
     "POST /negotiate": lambda w: Request("post", "/negotiate", role=None, json_body={
-        "userPrompt": "A friendly first email", "influencerData": {**COMPAT_CREATOR, "name": f"Creator {next(w._n)}"}}),
+        "userPrompt": "A friendly first email", "influencerData": {**COMPAT_CREATOR, "name": f"Creator {w.fresh()}"}}),
     "POST /negotiate-conversation": lambda w: Request("post", "/negotiate-conversation", role=None, json_body={
-        "conversationId": f"probe-{next(w._n)}", "userMessage": "My rate is $4,000.",
+        "conversationId": f"probe-{w.fresh()}", "userMessage": "My rate is $4,000.",
         "influencerData": COMPAT_CREATOR}),
     "GET /openapi.json": _get("/openapi.json", role=None),
     "POST /search": lambda w: Request("post", "/search?prompt=beauty%20creators&limit=5", role=None),

@@ -90,7 +90,7 @@ def _send(w: World, request: Request, client: Any = None) -> Any:
 
 def _in_progress(w: World, apps: Apps, request: Request) -> Any:
     """The same request while a first one with its Idempotency-Key is still running (409)."""
-    key = f"probe-{w._n.__next__()}"
+    key = f"probe-{w.fresh()}"
     request = replace(request, headers={**request.headers, "Idempotency-Key": key})
     fingerprint = idempotency_fingerprint(apps.main, request, w.keys)
     with session_scope(w.database_url) as s:
@@ -139,10 +139,10 @@ def _scenarios() -> Iterator[tuple[str, int, str, Scenario]]:
         yield label, 409, "the same Idempotency-Key still in progress", lambda w, a, label=label: _in_progress(
             w, a, HAPPY[label](w))
     yield "POST /api/v1/influencers", 409, "an account another creator has", lambda w, a: _send(
-        w, Request("post", "/api/v1/influencers", json_body=creator(w.ids["creator_n"], name="Someone Else")))
+        w, Request("post", "/api/v1/influencers", json_body=creator(w.creator_n, name="Someone Else")))
     yield "PATCH /api/v1/influencers/{influencer_id}", 409, "an account another creator has", lambda w, a: _send(
         w, Request("patch", f"/api/v1/influencers/{w.influencer()}",
-                   json_body={"platforms": creator(w.ids["creator_n"])["platforms"]}))
+                   json_body={"platforms": creator(w.creator_n)["platforms"]}))
     yield "POST /api/v1/influencers/import", 415, "a PDF", lambda w, a: _send(
         w, Request("post", "/api/v1/influencers/import", files={"file": (b"%PDF-1.7", "creators.pdf")}))
     yield "POST /api/v1/influencers/import/preview", 415, "a PDF", lambda w, a: _send(
