@@ -31,6 +31,8 @@ Percent = Annotated[float, Field(ge=0, le=100)]
 EngagementPercent = Annotated[float, Field(ge=0, le=100_000)]
 Gender = Literal["female", "male", "nonbinary"]
 Rate = Annotated[UsdAmount, Field(ge=0, max_digits=12, decimal_places=2)]
+MAX_COUNT = 100_000_000_000
+"""Views, likes and comments per post: far above any real count, and inside the 64-bit columns that store them."""
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
@@ -63,7 +65,7 @@ class PlatformAccount(_Strict):
     handle: ShortText
     followers: Annotated[int, Field(ge=0, le=10_000_000_000)]
     engagement_rate: EngagementPercent | None = None  # over 100 on video platforms only (see the validator)
-    avg_views: Annotated[int, Field(ge=0)] | None = None
+    avg_views: Annotated[int, Field(ge=0, le=MAX_COUNT)] | None = None
     engagement_rate_by_views: EngagementPercent | None = None
 
     @field_validator("engagement_rate")
@@ -117,8 +119,8 @@ class RecentPost(_Strict):
     platform: Platform | None = None
     text: LongText
     posted_at: datetime | None = None
-    likes: Annotated[int, Field(ge=0)] | None = None
-    comments: Annotated[int, Field(ge=0)] | None = None
+    likes: Annotated[int, Field(ge=0, le=MAX_COUNT)] | None = None
+    comments: Annotated[int, Field(ge=0, le=MAX_COUNT)] | None = None
     url: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 

@@ -156,3 +156,22 @@ def test_writes_are_audited(client, tenant, database_url):
         actions = [a.action for a in s.scalars(select(AuditLog).where(
             AuditLog.entity_id == created["id"]).order_by(AuditLog.at))]
     assert actions == ["create", "update"]
+
+
+def test_counts_past_two_billion_are_stored_and_filtered(client, tenant):
+    """Followers summed across platforms (and views) pass 32 bits for the biggest creators: PostgreSQL's INTEGER
+    answered "integer out of range" (a 500) to the write and to a filter above 2,147,483,647."""
+    body = creator(7, name="Mega Star")
+    body["platforms"] = [{"platform": "instagram", "handle": "megastar", "followers": 1_900_000_000,
+                          "avg_views": 3_000_000_000},
+                         {"platform": "youtube", "handle": "megastar", "followers": 1_800_000_000}]
+    body["recent_posts"] = [{"platform": "instagram", "text": "Thank you!", "likes": 2_500_000_000, "comments": 9}]
+    r = client.post("/api/v1/influencers", json=body, headers=tenant.headers("marketer"))
+    assert r.status_code == 201, r.json
+    assert r.json["total_followers"] == 3_700_000_000
+    found = client.get("/api/v1/influencers?min_followers=3000000000&max_followers=10000000000",
+                       headers=tenant.headers("marketer"))
+    assert found.status_code == 200 and [i["id"] for i in found.json["items"]] == [r.json["id"]]
+    too_many = {**body, "platforms": [{**body["platforms"][0], "avg_views": 10**15}]}
+    refused = client.post("/api/v1/influencers", json=too_many, headers=tenant.headers("marketer"))
+    assert refused.status_code == 422 and "platforms.0.avg_views" in refused.json["error"]["fields"]

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -48,7 +49,7 @@ class Influencer(TimestampMixin, Base):
     past_brands: Mapped[list[Any]] = mapped_column(default=list)
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     # Derived from platform accounts on every write, stored so lists can filter and sort in SQL.
-    total_followers: Mapped[int] = mapped_column(Integer, default=0)
+    total_followers: Mapped[int] = mapped_column(BigInteger, default=0)
     avg_engagement_rate: Mapped[float | None] = mapped_column(Float)
 
     platforms: Mapped[list[PlatformAccount]] = relationship(
@@ -78,9 +79,9 @@ class PlatformAccount(Base):
     platform: Mapped[str] = mapped_column(String(20))
     handle: Mapped[str] = mapped_column(String(200))
     handle_key: Mapped[str] = mapped_column(String(200))  # lower-cased handle, for case-insensitive identity
-    followers: Mapped[int] = mapped_column(Integer)
+    followers: Mapped[int] = mapped_column(BigInteger)
     engagement_rate: Mapped[float | None] = mapped_column(Float)
-    avg_views: Mapped[int | None] = mapped_column(Integer)
+    avg_views: Mapped[int | None] = mapped_column(BigInteger)
     # Interactions per post / average views × 100: the convention on video platforms (see data.engagement).
     engagement_rate_by_views: Mapped[float | None] = mapped_column(Float)
 
@@ -124,8 +125,8 @@ class RecentPost(Base):
     platform: Mapped[str | None] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
     posted_at: Mapped[datetime | None]
-    likes: Mapped[int | None] = mapped_column(Integer)
-    comments: Mapped[int | None] = mapped_column(Integer)
+    likes: Mapped[int | None] = mapped_column(BigInteger)
+    comments: Mapped[int | None] = mapped_column(BigInteger)
     url: Mapped[str | None] = mapped_column(String(2000))
 
     influencer: Mapped[Influencer] = relationship(back_populates="recent_posts")
