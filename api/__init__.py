@@ -30,6 +30,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from api.http.extensions import init_extensions
     from api.http.observability import init_metrics
     from api.http.unavailable import register_unavailable_handler
+    from api.http.validation import register_path_guard
 
     settings, flask_config = app_settings(overrides)
     app = Flask(__name__)
@@ -49,6 +50,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_extensions(app)
     register_error_handlers(app)
     register_unavailable_handler(app)
+    register_path_guard(app)
     init_metrics(app)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)

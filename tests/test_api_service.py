@@ -103,3 +103,14 @@ def test_unexpected_errors_never_leak_a_trace(failing_app):
     assert r.status_code == 500
     assert r.json["error"]["code"] == "internal_error"
     assert b"secret internals" not in r.data and b"Traceback" not in r.data
+
+
+def test_a_nul_character_is_refused_at_the_edge(client, tenant):
+    """PostgreSQL text cannot hold NUL: a body, query or path carrying one is a 422 (404 for a path id), never
+    the database's 500."""
+    r = client.post("/api/v1/replays", json={"negotiation_ids": ["ok", "bad\x00id"]}, headers=tenant.headers())
+    assert r.status_code == 422 and r.json["error"]["fields"] == {"negotiation_ids.1": "text cannot contain a NUL "
+                                                                                        "character"}
+    r = client.get("/api/v1/influencers?country=U%00S", headers=tenant.headers())
+    assert r.status_code == 422 and "query.country" in r.json["error"]["fields"]
+    assert client.get("/api/v1/negotiations/ab%00cd", headers=tenant.headers()).status_code == 404

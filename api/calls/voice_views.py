@@ -25,6 +25,7 @@ from api.calls.turns import UnknownNegotiation, find_target, take_voice_turn
 from api.http.errors import ApiError, fields_from_validation
 from api.http.extensions import current_settings, limiter
 from api.http.openapi import answers
+from api.http.validation import refuse_nul
 from data.db import get_sessionmaker
 from voice.chat_wire import ChatRequest, Reply, Stream, completion
 from voice.simulated import TurnAnswer
@@ -76,8 +77,10 @@ def chat_completions() -> Any:
     token = header[7:].strip() if header.lower().startswith("bearer ") else ""
     if not settings.voice_llm_secret or not hmac.compare_digest(token.encode(), settings.voice_llm_secret.encode()):
         raise ApiError(401, "a valid bearer token (VOICE_LLM_SECRET) is required", code="unauthorized")
+    payload = request.get_json(force=True, silent=False)
+    refuse_nul(payload, "body")
     try:
-        req = ChatRequest.model_validate(request.get_json(force=True, silent=False))
+        req = ChatRequest.model_validate(payload)
     except ValidationError as exc:
         raise ApiError(422, "not a chat completions request", code="validation_error",
                        fields=fields_from_validation(exc, prefix="body.")) from None

@@ -28,7 +28,7 @@ from api.compat.search import SearchArgs, legacy_results
 from api.http.errors import ApiError, fields_from_validation
 from api.http.extensions import current_settings, db_session
 from api.http.openapi import answers
-from api.http.validation import parse_json_body
+from api.http.validation import parse_json_body, refuse_nul
 from data.models import AuditLog, Organization, utcnow
 
 bp = Blueprint("influai_compat", __name__)
@@ -159,6 +159,7 @@ def legacy_search() -> dict[str, Any]:
     raw: dict[str, Any] = dict(request.args)
     if request.is_json and isinstance(request.get_json(silent=True), dict):
         raw = {**request.get_json(silent=True), **raw}
+    refuse_nul(raw)
     try:
         args = SearchArgs.model_validate(raw)
     except ValidationError as exc:
