@@ -1,4 +1,6 @@
-"""Schemathesis against the OpenAPI document, on the embedded stack (SQLite, local index, in-process jobs).
+"""Schemathesis against the OpenAPI document, on the embedded stack (local index, in-process jobs), over SQLite and
+over PostgreSQL: production's database refuses what SQLite stores (a NUL in text, a count past 32 bits), and
+only the PostgreSQL run found those 500s.
 
 Every documented operation gets generated requests, valid and invalid: no answer may be a 5xx, and every
 answer must be documented (status, content type, schema), and invalid input must be refused. Schema-valid input
@@ -10,6 +12,7 @@ may still be refused (a cursor this API never issued, a phone number that does n
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,23 +24,24 @@ from schemathesis.checks import positive_data_acceptance
 
 from data.db import session_scope
 from data.migrate import upgrade
-from tests.builders import seed_creators
+from tests.builders import seed_creators, service_url
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 ORG = "fuzz-org"
 
 
-@pytest.fixture(scope="module")
-def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def fuzz_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]]:
     from api import create_app
     from api.http.auth import issue_key
     from data.models import Organization
 
     folder: Path = tmp_path_factory.mktemp("fuzz")
-    url = f"sqlite:///{folder / 'fuzz.db'}"
+    url = f"sqlite:///{folder / 'fuzz.db'}" if request.param == "sqlite" else service_url("TEST_DATABASE_URL")
     upgrade(url)
+    name = f"{ORG}-{uuid.uuid4().hex[:8]}"  # the PostgreSQL database is shared with the suite's other tests
     with session_scope(url) as s:
-        org = Organization(name=ORG)
+        org = Organization(name=name)
         s.add(org)
         s.flush()
         org_id, key = org.id, issue_key(s, org, "admin")[1]
@@ -45,7 +49,7 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, st
     app = create_app({"DATABASE_URL": url, "TESTING": True, "RATELIMIT_ENABLED": False,
                       "CHROMA_PATH": str(folder / "chroma"), "OUTBOX_DIR": str(folder / "outbox"),
                       "INBOUND_EMAIL_SECRET": "fuzz-inbound", "ELEVENLABS_WEBHOOK_SECRET": "fuzz-webhook",
-                      "INFLUAI_COMPAT_ORG": ORG, "SEND_RATE_PER_DOMAIN": "0"})
+                      "INFLUAI_COMPAT_ORG": name, "SEND_RATE_PER_DOMAIN": "0"})
     yield app, key
 
 
