@@ -1,4 +1,5 @@
-"""Fuzzing the web app's screens and forms, which the OpenAPI document (and so schemathesis) does not describe.
+"""Fuzzing the web app's screens and forms, which the OpenAPI document (and so schemathesis) does not describe,
+over SQLite and PostgreSQL (production's database refuses some text SQLite stores).
 
 Every route of the `web` blueprint gets generated requests from a signed-in browser session of a random role:
 path ids that exist (the demo's) or not, query strings and form fields named like the templates' inputs (and
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from api.http.auth import ROLES, issue_key
 from data.db import session_scope
 from data.migrate import upgrade
 from data.models import Influencer, Job, Negotiation, Organization, Replay
-from tests.builders import make_outreach_app, seed_creators, use_outreach_env
+from tests.builders import make_outreach_app, seed_creators, service_url, use_outreach_env
 
 EXAMPLES = int(os.environ.get("WEB_FUZZ_EXAMPLES", "15"))
 TEMPLATES = Path(__file__).resolve().parent.parent / "api" / "web" / "templates"
@@ -34,13 +36,13 @@ FIELDS = sorted(set(re.findall(r'name="([a-z_]+)"', "".join(p.read_text() for p 
              - {"viewport", "csrf_token"})
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     folder = tmp_path_factory.mktemp("webfuzz")
-    url = f"sqlite:///{folder / 'web.db'}"
+    url = f"sqlite:///{folder / 'web.db'}" if request.param == "sqlite" else service_url("TEST_DATABASE_URL")
     upgrade(url)
     with session_scope(url) as s:
-        org = Organization(name="web-fuzz")
+        org = Organization(name=f"web-fuzz-{uuid.uuid4().hex[:8]}")  # PostgreSQL is shared with other tests
         s.add(org)
         s.flush()
         org_id, keys = org.id, {role: issue_key(s, org, role)[1] for role in ROLES}
