@@ -10,6 +10,7 @@ nobody reached (remove it from the document or show how it happens) and on an an
 from __future__ import annotations
 
 import json
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -22,7 +23,7 @@ from api.http.auth import ROLES, issue_key
 from data.db import session_scope
 from data.migrate import upgrade
 from data.models import IdempotencyRecord, Organization
-from tests.builders import PRICING, make_outreach_app
+from tests.builders import PRICING, make_outreach_app, service_url
 from tests.fakes.elevenlabs_server import FakeElevenLabs
 from tests.payloads import creator
 from tests.status_probes import Operation, Request, body_of, error_probes, operations
@@ -40,7 +41,7 @@ from tests.status_world import (
     webhook,
 )
 
-ORG = "status-probe-org"
+ORG = f"status-probe-{uuid.uuid4().hex[:8]}"  # the PostgreSQL database is shared with the suite's other tests
 DEAD_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:1/nothing-listens-here"
 MAX_BODY = 64 * 1024
 LIMIT = 3
@@ -64,10 +65,11 @@ class Apps:
         return make_outreach_app(self.config["DATABASE_URL"], **{**self.config, **changes})
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, Apps]]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, Apps]]:
+    """The same probes on SQLite and on PostgreSQL, which refuses some input SQLite stores."""
     folder = tmp_path_factory.mktemp("status")
-    url = f"sqlite:///{folder / 'status.db'}"
+    url = f"sqlite:///{folder / 'status.db'}" if request.param == "sqlite" else service_url("TEST_DATABASE_URL")
     upgrade(url)
     with session_scope(url) as s:
         org = Organization(name=ORG)
