@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -46,6 +47,41 @@ def use_env(monkeypatch: pytest.MonkeyPatch, **variables: str) -> None:
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
+
+
+def module_database(kind: str, folder: Path) -> str:
+    """A migrated database for one test module: a SQLite file of its own, or the suite's PostgreSQL (shared with
+    the other tests, so what the module adds goes under an organization of its own)."""
+    from data.migrate import upgrade
+
+    url = f"sqlite:///{folder / 'module.db'}" if kind == "sqlite" else service_url("TEST_DATABASE_URL")
+    upgrade(url)
+    return url
+
+
+@dataclass
+class Tenant:
+    org_id: str
+    name: str
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def headers(self, role: str = "admin", **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.keys[role]}", **extra}
+
+
+def make_tenant(database_url: str, name: str) -> Tenant:
+    """An organization with one API key of every role."""
+    from api.http.auth import ROLES, issue_key
+    from data.models import Organization
+
+    with session_scope(database_url) as s:
+        org = Organization(name=name)
+        s.add(org)
+        s.flush()
+        tenant = Tenant(org_id=org.id, name=name)
+        for role in ROLES:
+            tenant.keys[role] = issue_key(s, org, role)[1]
+    return tenant
 
 
 INBOUND_SECRET = "inbound-test-secret"

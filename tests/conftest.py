@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.builders import service_url, use_outreach_env
+from tests.builders import Tenant, make_tenant, service_url, use_outreach_env
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -39,31 +38,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         _reset_postgres(url)
     upgrade(url)
     return url
-
-
-@dataclass
-class Tenant:
-    org_id: str
-    name: str
-    keys: dict[str, str] = field(default_factory=dict)
-
-    def headers(self, role: str = "admin", **extra: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.keys[role]}", **extra}
-
-
-def make_tenant(database_url: str, name: str) -> Tenant:
-    from api.http.auth import ROLES, issue_key
-    from data.db import session_scope
-    from data.models import Organization
-
-    with session_scope(database_url) as s:
-        org = Organization(name=name)
-        s.add(org)
-        s.flush()
-        tenant = Tenant(org_id=org.id, name=name)
-        for role in ROLES:
-            tenant.keys[role] = issue_key(s, org, role)[1]
-    return tenant
 
 
 @pytest.fixture(scope="session")

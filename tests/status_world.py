@@ -22,6 +22,7 @@ from api.outreach.tokens import UnsubscribeClaim, make_unsubscribe_token
 from data.db import session_scope
 from data.models import Negotiation, OutreachEmail
 from tests.builders import PRICING, awake_city, read_outbox, seed_creators, simulated_call
+from tests.fakes.elevenlabs_server import conversation_body
 from tests.payloads import CAMPAIGN, creator
 from tests.status_probes import JSON, Request
 from voice.webhooks import sign
@@ -139,15 +140,14 @@ def webhook(raw: bytes, secret: str = SECRETS["ELEVENLABS_WEBHOOK_SECRET"]) -> R
 
 
 def transcript_event(w: World) -> bytes:
+    """A post-call webhook body for the world's call, as ElevenLabs sends it."""
     neg, call = w.ids["negotiation_id"], w.ids["call_id"]
-    return json.dumps({"type": "post_call_transcription", "event_timestamp": int(time.time()), "data": {
-        "conversation_id": f"conv_{call}", "status": "done",
-        "transcript": [{"role": "agent", "message": "Hi", "time_in_call_secs": 0},
-                       {"role": "user", "message": "My rate is four thousand dollars.", "time_in_call_secs": 3}],
-        "metadata": {"start_time_unix_secs": int(time.time()) - 60, "call_duration_secs": 60},
-        "analysis": {"transcript_summary": "Asked for 4000.", "call_successful": "success"},
-        "conversation_initiation_client_data": {"custom_llm_extra_body": {"negotiation_id": neg, "call_id": call}},
-    }}).encode()
+    lines = [{"role": "agent", "message": "Hi", "time_in_call_secs": 0},
+             {"role": "user", "message": "My rate is $4,000.", "time_in_call_secs": 3}]
+    data = conversation_body(f"conv_{call}", lines,
+                             client_data={"custom_llm_extra_body": {"negotiation_id": neg, "call_id": call}},
+                             summary="Asked for 4000.", start_unix=int(time.time()) - 60)
+    return json.dumps({"type": "post_call_transcription", "event_timestamp": int(time.time()), "data": data}).encode()
 
 
 def idempotency_fingerprint(app: Any, request: Request, keys: dict[str, str]) -> str:

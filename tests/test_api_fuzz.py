@@ -22,9 +22,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
-from data.db import session_scope
-from data.migrate import upgrade
-from tests.builders import seed_creators, service_url
+from tests.builders import make_tenant, module_database, seed_creators
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 ORG = "fuzz-org"
@@ -33,24 +31,16 @@ ORG = "fuzz-org"
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def fuzz_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]]:
     from api import create_app
-    from api.http.auth import issue_key
-    from data.models import Organization
 
     folder: Path = tmp_path_factory.mktemp("fuzz")
-    url = f"sqlite:///{folder / 'fuzz.db'}" if request.param == "sqlite" else service_url("TEST_DATABASE_URL")
-    upgrade(url)
-    name = f"{ORG}-{uuid.uuid4().hex[:8]}"  # the PostgreSQL database is shared with the suite's other tests
-    with session_scope(url) as s:
-        org = Organization(name=name)
-        s.add(org)
-        s.flush()
-        org_id, key = org.id, issue_key(s, org, "admin")[1]
-    seed_creators(url, org_id, 5)
+    url = module_database(request.param, folder)
+    tenant = make_tenant(url, name := f"{ORG}-{uuid.uuid4().hex[:8]}")
+    seed_creators(url, tenant.org_id, 5)
     app = create_app({"DATABASE_URL": url, "TESTING": True, "RATELIMIT_ENABLED": False,
                       "CHROMA_PATH": str(folder / "chroma"), "OUTBOX_DIR": str(folder / "outbox"),
                       "INBOUND_EMAIL_SECRET": "fuzz-inbound", "ELEVENLABS_WEBHOOK_SECRET": "fuzz-webhook",
                       "INFLUAI_COMPAT_ORG": name, "SEND_RATE_PER_DOMAIN": "0"})
-    yield app, key
+    yield app, tenant.keys["admin"]
 
 
 @pytest.fixture(scope="module")

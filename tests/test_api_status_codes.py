@@ -19,11 +19,9 @@ from typing import Any
 
 import pytest
 
-from api.http.auth import ROLES, issue_key
 from data.db import session_scope
-from data.migrate import upgrade
-from data.models import IdempotencyRecord, Organization
-from tests.builders import PRICING, make_outreach_app, service_url
+from data.models import IdempotencyRecord
+from tests.builders import PRICING, make_outreach_app, make_tenant, module_database
 from tests.fakes.elevenlabs_server import FakeElevenLabs
 from tests.payloads import creator
 from tests.status_probes import Operation, Request, body_of, error_probes, operations
@@ -69,15 +67,10 @@ class Apps:
 def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, Apps]]:
     """The same probes on SQLite and on PostgreSQL, which refuses some input SQLite stores."""
     folder = tmp_path_factory.mktemp("status")
-    url = f"sqlite:///{folder / 'status.db'}" if request.param == "sqlite" else service_url("TEST_DATABASE_URL")
-    upgrade(url)
-    with session_scope(url) as s:
-        org = Organization(name=ORG)
-        s.add(org)
-        s.flush()
-        org_id, keys = org.id, {role: issue_key(s, org, role)[1] for role in ROLES}
+    url = module_database(request.param, folder)
+    tenant = make_tenant(url, ORG)
     apps = Apps(folder, url)
-    w = World(apps.main.test_client(), keys, url, org_id, folder / "outbox")
+    w = World(apps.main.test_client(), tenant.keys, url, tenant.org_id, folder / "outbox")
     build(w)
     yield w, apps
 

@@ -23,11 +23,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from api.demo import seed_demo_content
-from api.http.auth import ROLES, issue_key
+from api.http.auth import ROLES
 from data.db import session_scope
-from data.migrate import upgrade
-from data.models import Influencer, Job, Negotiation, Organization, Replay
-from tests.builders import make_outreach_app, seed_creators, service_url, use_outreach_env
+from data.models import Influencer, Job, Negotiation, Replay
+from tests.builders import make_outreach_app, make_tenant, module_database, seed_creators, use_outreach_env
 
 EXAMPLES = int(os.environ.get("WEB_FUZZ_EXAMPLES", "15"))
 TEMPLATES = Path(__file__).resolve().parent.parent / "api" / "web" / "templates"
@@ -39,13 +38,9 @@ FIELDS = sorted(set(re.findall(r'name="([a-z_]+)"', "".join(p.read_text() for p 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     folder = tmp_path_factory.mktemp("webfuzz")
-    url = f"sqlite:///{folder / 'web.db'}" if request.param == "sqlite" else service_url("TEST_DATABASE_URL")
-    upgrade(url)
-    with session_scope(url) as s:
-        org = Organization(name=f"web-fuzz-{uuid.uuid4().hex[:8]}")  # PostgreSQL is shared with other tests
-        s.add(org)
-        s.flush()
-        org_id, keys = org.id, {role: issue_key(s, org, role)[1] for role in ROLES}
+    url = module_database(request.param, folder)
+    tenant = make_tenant(url, f"web-fuzz-{uuid.uuid4().hex[:8]}")
+    org_id, keys = tenant.org_id, tenant.keys
     with pytest.MonkeyPatch.context() as mp:
         use_outreach_env(mp, url)  # the demo's simulated call runs as a task, which reads the process settings
         seed_creators(url, org_id, 30)
