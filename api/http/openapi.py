@@ -115,21 +115,19 @@ def _operation(spec: APISpec, view: Any, method: str, path_params: list[str], ra
     if meta.get("response") is not None:
         response["content"] = {"application/json": {"schema": _schema_ref(spec, meta["response"])}}
     op["responses"][status] = response
-    json_errors = getattr(view, "__openapi_json_errors__", True)
+    errors = {"application/json": {"schema": getattr(view, "__openapi_error_schema__", _ERROR_SCHEMA)}} \
+        if getattr(view, "__openapi_json_errors__", True) else None
     facts = _Facts(roles=tuple(roles or ()), path_params=bool(path_params), body=meta.get("body") is not None,
                    form=meta.get("form") is not None, query=query is not None, idempotent=idempotent,
                    rate_limited=rate_limited)
     never = getattr(view, "__openapi_never__", set())
-    for code in [c for c in _error_codes(facts) if c not in never]:
-        op["responses"][code] = {"description": _ERROR_MEANING[code]}
-        if json_errors:
-            schema = getattr(view, "__openapi_error_schema__", _ERROR_SCHEMA)
-            op["responses"][code]["content"] = {"application/json": {"schema": schema}}
-    for code, why in meta["responses"].items():  # a route's own answers (e.g. 202, a webhook's 401)
-        op["responses"].setdefault(str(code), {"description": why})
-        if json_errors and int(code) >= 400 and "content" not in op["responses"][str(code)]:
-            schema = getattr(view, "__openapi_error_schema__", _ERROR_SCHEMA)
-            op["responses"][str(code)]["content"] = {"application/json": {"schema": schema}}
+    own = {str(code): why for code, why in meta["responses"].items()}  # e.g. a 202, a webhook's 401
+    for code in sorted({c for c in _error_codes(facts) if c not in never} | {c for c in own if int(c) >= 400}):
+        op["responses"][code] = {"description": own.get(code) or _ERROR_MEANING[code]}
+        if errors is not None:
+            op["responses"][code]["content"] = errors
+    for code, why in own.items():
+        op["responses"].setdefault(code, {"description": why})
     return op
 
 
