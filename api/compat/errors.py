@@ -14,8 +14,8 @@ from flask import Blueprint, jsonify
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from api.http.errors import ApiError, error_response, fields_from_validation, rollback_session
-from api.http.unavailable import RETRY_AFTER_S, is_unavailable
+from api.http.errors import ApiError, error_response, fields_from_validation
+from api.http.unavailable import is_unavailable, unavailable_response
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +56,6 @@ def register(bp: Blueprint) -> None:
     def _unexpected(exc: Exception) -> Any:
         # This catch-all wins over the app's handlers, so a dependency that is down is answered here too.
         if is_unavailable(exc):
-            rollback_session()
-            log.warning("dependency unavailable on a legacy InfluAI route: %s: %s", type(exc).__name__, exc)
-            response = legacy_error(503, "a service this request needs is unavailable; retry shortly")
-            response.headers["Retry-After"] = str(RETRY_AFTER_S)
-            return response
+            return unavailable_response(exc, lambda message: legacy_error(503, message))
         log.exception("unhandled error on a legacy InfluAI route")
         return legacy_error(500, "an unexpected error occurred; it has been logged")

@@ -7,6 +7,7 @@ that escapes a view is still a 500 and logged as a bug (api.http.errors).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -40,13 +41,23 @@ def is_unavailable(exc: BaseException) -> bool:
     return isinstance(exc, UNAVAILABLE) or (isinstance(exc, OperationalError) and is_transient(exc))
 
 
+UNAVAILABLE_MESSAGE = "a service this request needs is unavailable; retry shortly"
+
+
+def unavailable_response(exc: BaseException, render: Callable[[str], Any]) -> Any:
+    """The 503 for `exc`: the request's transaction rolled back, the cause logged, Retry-After set on the body
+    `render(message)` builds (ours, or the legacy InfluAI routes' shape)."""
+    rollback_session()
+    log.warning("dependency unavailable: %s: %s", type(exc).__name__, str(exc)[:300])
+    response = render(UNAVAILABLE_MESSAGE)
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response
+
+
 def register_unavailable_handler(app: Flask) -> None:
     def _unavailable(exc: BaseException) -> Any:
-        rollback_session()
-        log.warning("dependency unavailable: %s: %s", type(exc).__name__, str(exc)[:300])
-        response = error_response(503, "unavailable", "a service this request needs is unavailable; retry shortly")
-        response.headers["Retry-After"] = str(RETRY_AFTER_S)
-        return response
+        return unavailable_response(exc, lambda message: error_response(503, "unavailable", message))
 
     def _database(exc: OperationalError) -> Any:
         if is_transient(exc):
