@@ -42,7 +42,10 @@ log = logging.getLogger(__name__)
 
 
 def ensure_members(s: Session, campaign: Campaign, influencer_ids: list[str]) -> None:
-    """Every launched creator has a member row; new or failed ones are (re)queued, others keep their status."""
+    """Every launched creator has a member row; new or failed ones are (re)queued, others keep their status. A
+    draft campaign becomes active here, when its launch is accepted, so a delete cannot slip in before the task."""
+    if campaign.status == "draft":
+        campaign.status = "active"
     found = {m.influencer_id: m for m in s.scalars(select(CampaignMember).where(
         CampaignMember.campaign_id == campaign.id, CampaignMember.influencer_id.in_(influencer_ids)))}
     for influencer_id in influencer_ids:
@@ -68,8 +71,6 @@ def run_launch(job_id: str) -> None:
             return
         ids = list(job.params["influencer_ids"])
         ensure_members(s, campaign, ids)
-        if campaign.status == "draft":
-            campaign.status = "active"
         job.status, job.total = JobStatus.RUNNING, len(ids)
         job.started_at = job.started_at or utcnow()
         s.commit()

@@ -149,8 +149,6 @@ def launch_campaign(campaign_id: str, body: LaunchIn) -> tuple[dict[str, Any], i
     job = create_job(session, current_org_id(), "campaign_launch", params)
     job.total = len(wanted)
     ensure_members(session, campaign, wanted)
-    if campaign.status == "draft":  # at once, so a delete cannot slip in before the launch task starts
-        campaign.status = "active"
     audit(session, "launch", "campaign", campaign.id, {"job_id": job.id, "influencers": len(wanted),
                                                        "channel": body.channel})
     session.commit()
