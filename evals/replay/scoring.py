@@ -75,7 +75,7 @@ class Scorer:
         self._queued: list[_Queued] = []
 
     def points(self, turns: Sequence[Turn], at: Sequence[tuple[int, int, float | None]], setup: Setup,
-               budget_is_ceiling: bool, ask: Decimal | None, key: int = 0) -> list[ProbabilityPoint]:
+               budget_is_ceiling: bool, ask: Decimal | None, key: int) -> list[ProbabilityPoint]:
         """Queue the points after `turns[:end]` for each (end, creator_index, stored value) of `at` (ends
         ascending): a point with a stored value keeps it, the others are filled in by `score()`. `ask` is the
         setup's `listed_ask` (computed once by the caller: both sides of a replay share it); `key` names the
