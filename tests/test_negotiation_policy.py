@@ -186,6 +186,21 @@ def test_done_example_added_story_then_deal() -> None:
     assert deal.decision.deliverables == ["1 reel", "3 stories"]
 
 
+def test_more_content_for_more_than_the_budget_keeps_our_package() -> None:
+    """'I can add a story if we say $7,200' over a $6,500 ceiling: the budget does not grow with the package, so we
+    stay on ours (named in the reply) and read their price for the bigger one in our package's terms."""
+    state = _opened()
+    rate, more = _play(state, _ask("7500"), _ask("7200", deliverables=["1 reel", "3 stories"]))
+    assert more.act == "keep_package"
+    assert more.decision.deliverables == ["1 reel", "2 stories"]
+    assert more.decision.offer_usd is not None and rate.decision.offer_usd is not None
+    assert rate.decision.offer_usd <= more.decision.offer_usd <= D("6500")
+    bigger = package(state, ["1 reel", "3 stories"], "6 months organic")
+    ours = package(state, ["1 reel", "2 stories"], "6 months organic")
+    restated = more.state.creator_asks[-1]
+    assert restated == (D("7200") * ours.value / bigger.value).quantize(D("0.01")) and restated < D("7200")
+
+
 def test_fewer_deliverables_lower_the_ceiling_and_the_offer() -> None:
     state = _opened()
     full = package(state, ["1 reel", "2 stories"], "6 months organic")

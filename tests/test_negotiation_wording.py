@@ -11,6 +11,7 @@ from agent.negotiation.gate import validate
 from agent.negotiation.types import Action, Decision
 from agent.negotiation.wording import (
     ACT_MEANING,
+    ACT_MEANING_PACKAGE,
     LANGUAGES,
     WordingContext,
     describe_deliverables,
@@ -24,8 +25,11 @@ D = Decimal
 _ACTION = {"opening": Action.ASK, "counter": Action.COUNTER, "final_offer": Action.COUNTER,
            "lever_deliverables": Action.COUNTER, "lever_usage": Action.COUNTER, "lever_product": Action.COUNTER,
            "accept": Action.ACCEPT, "walk_away": Action.REJECT, "ask_rate": Action.ASK, "answer": Action.ASK,
-           "wait": Action.ASK, "close": Action.CLOSE, "escalate": Action.ESCALATE}
-_WITH_OFFER = {"counter", "final_offer", "lever_deliverables", "lever_usage", "lever_product", "accept", "answer"}
+           "wait": Action.ASK, "close": Action.CLOSE, "escalate": Action.ESCALATE,
+           "counter_package": Action.COUNTER, "keep_package": Action.COUNTER}
+_WITH_OFFER = {"counter", "final_offer", "lever_deliverables", "lever_usage", "lever_product", "accept", "answer",
+               "counter_package", "keep_package"}
+_ACTS = {**ACT_MEANING, **ACT_MEANING_PACKAGE}
 
 
 def _decision(act: str, offer: str = "4600") -> Decision:
@@ -58,14 +62,14 @@ class FakeProvider:
 
 
 def test_every_act_has_three_variants_in_each_language() -> None:
-    assert set(_ACTION) == set(ACT_MEANING)
+    assert set(_ACTION) == set(_ACTS)
     for language in LANGUAGES:
-        for act in ACT_MEANING:
+        for act in _ACTS:
             assert variant_count(act, language) >= 3, (language, act)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("act", sorted(ACT_MEANING))
+@pytest.mark.parametrize("act", sorted(_ACTS))
 def test_every_template_variant_passes_the_gate(language: str, act: str) -> None:
     decision = _decision(act)
     texts = {render_template(act, decision, _ctx(language), variant=i) for i in range(variant_count(act, language))}

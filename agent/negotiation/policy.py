@@ -75,6 +75,7 @@ carries `rationale`: the ceiling, limit, predicted floor, Boulware offer and rec
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -91,6 +92,7 @@ from agent.negotiation.concession import (
 from agent.negotiation.holding import firmness_of, may_restate, moved
 from agent.negotiation.levers import (
     LEVERS,
+    Terms,
     drop_one_unit,
     proposed_terms,
     shorter_usage_lever,
@@ -177,8 +179,15 @@ def _decide(state: NegotiationState, u: Understanding, config: PolicyConfig) -> 
     terms = proposed_terms(state, u)
     changed = terms.deliverables != state.deliverables or terms.usage_rights != state.usage_rights
     previous = package(state, state.deliverables, state.usage_rights, config)
-    pkg = package(state, terms.deliverables, terms.usage_rights, config,
-                  product_included=terms.product_included or _product_in_deal(state))
+    product = terms.product_included or _product_in_deal(state)
+    pkg = package(state, terms.deliverables, terms.usage_rights, config, product_included=product)
+    kept = changed and _beyond_budget_for_more(u, previous, pkg)
+    if kept:
+        # More content for more money than the budget holds: the budget does not grow with the package, so we
+        # stay on ours and read their price for the bigger one in its terms.
+        u = _restated(u, pkg, previous)
+        terms, changed = Terms(list(state.deliverables), state.usage_rights, terms.product_included), False
+        pkg = package(state, terms.deliverables, terms.usage_rights, config, product_included=product)
     if changed:
         # A smaller package scales our past offers down; a bigger one does not raise them (more for the same).
         shrink = min(Decimal(1), pkg.value / previous.value) if previous.value else Decimal(1)
@@ -195,11 +204,26 @@ def _decide(state: NegotiationState, u: Understanding, config: PolicyConfig) -> 
 
     ask = _ask(u, pkg)
     result = _decide_on_price(state, u, pkg, ask, config, changed)
+    if kept and result.act == "counter":
+        result = dataclasses.replace(result, act="keep_package")
     max_rounds = int(state.setup.get("max_rounds", 8))
     if result.decision.action in (Action.COUNTER, Action.ASK) and state.round > max_rounds:
         return _result(result.state, Action.ESCALATE, Event.ESCALATE, "escalate",
                        f"no agreement after {max_rounds} rounds")
     return result
+
+
+def _beyond_budget_for_more(u: Understanding, current: Package, proposed: Package) -> bool:
+    """The creator proposes a bigger package (one more story, longer usage) at a price above our ceiling."""
+    ask = _ask(u, proposed)
+    return proposed.value > current.value and ask is not None and ask > proposed.ceiling
+
+
+def _restated(u: Understanding, proposed: Package, current: Package) -> Understanding:
+    """The understanding with the price it names for `proposed` restated for `current` (by fair value)."""
+    ask = _ask(u, proposed)
+    price = None if ask is None else to_money(ask * current.value / proposed.value)
+    return u.model_copy(update={"price_usd": price, "unit_price_usd": None})
 
 
 def _product_in_deal(state: NegotiationState) -> bool:

@@ -45,7 +45,11 @@ ACT_MEANING = {
     "close": "confirm we will stop contacting them; no amount",
     "escalate": "say a colleague will follow up; no amount",
 }
-ACT_MEANING_PACKAGE = {"counter_package": "the creator changed the package: name the new package and our offer for it"}
+ACT_MEANING_PACKAGE = {
+    "counter_package": "the creator changed the package: name the new package and our offer for it",
+    "keep_package": "the creator offered more content for more money than our budget holds: thank them, keep the "
+                    "package named here and offer the decided amount for it",
+}
 _LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 _KIND_NAMES = {
     "en": {"post": ("post", "posts"), "story": ("story", "stories"), "reel": ("reel", "reels"),
