@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent.negotiation.concession import next_offer
-from agent.negotiation.holding import firmness_of
+from agent.negotiation.concession import Plan, next_offer, placed_final
+from agent.negotiation.holding import firmness_of, may_restate
 from agent.negotiation.policy import (
     DEFAULT_CONFIG,
     BudgetViolation,
@@ -120,6 +120,25 @@ def test_a_predicted_floor_is_met_in_one_step_never_beyond_it() -> None:
     # Two asks predict nothing yet: the usual bounded step.
     early = next_offer(opening=D("3500"), last_offer=D("4000"), ceiling=D("9000"), asks=asks[:2], t=1, horizon=5)
     assert early.offer <= D("4000") + (D("7000") - D("4000")) / 2
+
+
+def test_a_step_across_a_coarser_price_grid_is_not_rounded_away() -> None:
+    # From 195 a creator's 25-dollar move earns about 25 back; rounding 220 down on the 25-dollar grid that starts
+    # at 200 would send 200, a 5-dollar step that reads as stonewalling.
+    plan = next_offer(opening=D("195"), last_offer=D("195"), ceiling=D("300"), asks=[D("325"), D("300")], t=1,
+                      horizon=5, offers=[D("195")])
+    assert plan.offer == D("225")
+    # On one grid rounding still goes down (the buyer's side): the 10 %-of-the-gap minimum, 5,322, is 5,300.
+    same = next_offer(opening=D("5200"), last_offer=D("5200"), ceiling=D("8000"), asks=[D("6500"), D("6420")],
+                      t=1, horizon=5, offers=[D("5200")])
+    assert same.offer == D("5300")
+
+
+def test_meeting_halfway_at_the_deadline_rounds_down() -> None:
+    plan = Plan(offer=D("475"), limit=D("500"), boulware=D("475"), reciprocal=None, step_cap=None,
+                predicted_floor=None)
+    assert placed_final(next_plan=plan, ceiling=D("500"), rounds_left=3, ask=D("500")) == D("475")  # 487.50 → 475
+    assert placed_final(next_plan=plan, ceiling=D("800"), rounds_left=3, ask=D("600")) == D("525")  # 537.50 → 525
 
 
 def test_a_creator_who_asks_for_time_brings_the_deadline_forward() -> None:
@@ -233,6 +252,19 @@ def test_hold_after_our_move_is_firmness_not_a_mirror() -> None:
     asks = [D("6000"), D("5700"), D("5700"), D("5700")]
     assert firmness_of(moved, u, asks, D("5700"), DEFAULT_CONFIG) == 2
     assert firmness_of(held, u, asks, D("5700"), DEFAULT_CONFIG) == 1
+
+
+def test_best_and_final_is_restated_to_a_creator_still_coming_down() -> None:
+    # Our best and final of 175 against 250, then they come down to 225: 29 % above it (beyond restate_margin), but
+    # they are moving toward us, so it is said once more before levers or a walk-away; never a third time while
+    # they keep moving.
+    state = _opened(max_usd=D("175"), target_usd=D("125"))
+    state = state.copy(agent_offers=[D("120"), D("145"), D("175")], creator_asks=[D("250"), D("250"), D("225")])
+    assert may_restate(state, D("225"), D("175"), DEFAULT_CONFIG)
+    holding = state.copy(creator_asks=[D("250"), D("250"), D("250")])
+    assert not may_restate(holding, D("250"), D("175"), DEFAULT_CONFIG)  # far above and not moving: levers next
+    twice = state.copy(agent_offers=[D("145"), D("175"), D("175")], creator_asks=[D("260"), D("240"), D("225")])
+    assert not may_restate(twice, D("225"), D("175"), DEFAULT_CONFIG)
 
 
 def test_no_zone_final_offer_then_levers_then_polite_walk_away() -> None:

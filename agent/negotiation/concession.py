@@ -198,10 +198,22 @@ def next_offer(*, opening: Decimal, last_offer: Decimal | None, ceiling: Decimal
     if moved > 0 and gap > 0:
         least = last_offer + max(gap * config.min_step_share, price_step(last_offer))
         offer = max(offer, min(least, reach))
-    offer = round_down(min(offer, ceiling))
+    offer = _rounded_step(last_offer, min(offer, ceiling), round_down(min(reach, ceiling)))
     if moved > 0 and offer <= last_offer < round_down(reach):
         offer = min(last_offer + price_step(last_offer), round_down(reach))
     return Plan(max(offer, last_offer), limit, curve, reciprocal, cap, floor)
+
+
+def _rounded_step(last_offer: Decimal, offer: Decimal, most: Decimal) -> Decimal:
+    """The offer rounded down to its price step, unless that eats more than half the step from `last_offer` (195 to
+    220 would send 200 where the grid coarsens at 200): then rounded up, never beyond `most`."""
+    rounded = round_down(offer)
+    coarser = price_step(offer) > price_step(last_offer)
+    if coarser and offer > last_offer and rounded - last_offer < (offer - last_offer) / 2:
+        up = min(round_up(offer), most)
+        if up > rounded:
+            return up
+    return rounded
 
 
 def placed_final(*, next_plan: Plan, ceiling: Decimal, rounds_left: int, ask: Decimal | None = None) -> Decimal:
@@ -211,7 +223,7 @@ def placed_final(*, next_plan: Plan, ceiling: Decimal, rounds_left: int, ask: De
     when that is beyond it): a creator who matches our moves takes the middle."""
     floor = next_plan.predicted_floor
     if floor is None and ask is not None:
-        return round_down(min(ceiling, max(next_plan.offer, round_up((next_plan.offer + ask) / 2))))
+        return round_down(min(ceiling, max(next_plan.offer, (next_plan.offer + ask) / 2)))
     if floor is None or floor >= ceiling:
         return round_down(ceiling)
     share = Decimal(1) / Decimal(1 + max(0, rounds_left))

@@ -31,11 +31,11 @@ def firmness_of(state: NegotiationState, u: Understanding, asks: list[Decimal], 
 
 
 def may_restate(state: NegotiationState, ask: Decimal, ceiling: Decimal, config: PolicyConfig) -> bool:
-    """Hold our best-and-final once more for a creator within `restate_margin` of it, but never send one number
-    a third time after they moved twice in a row."""
-    if ask > ceiling * (1 + config.restate_margin):
-        return False
+    """Hold our best-and-final once more for a creator within `restate_margin` of it, or one still coming down
+    toward it, but never send one number a third time after they moved twice in a row."""
     offers, asks = state.agent_offers, running_minimum(state.creator_asks)
+    if ask > ceiling * (1 + config.restate_margin) and not moved(asks):
+        return False
     same = 0
     for offer in reversed(offers):
         if offer != offers[-1]:
