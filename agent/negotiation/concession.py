@@ -31,7 +31,7 @@ class ConcessionConfig:
     """While the creator moves, the agent moves at least this share of that gap (and at least one price step)."""
     opening_ask_share: Decimal = Decimal("0.7")
     """The first counter is at least this share of the creator's ask (or listed rate), up to the fair value."""
-    opening_cap_share: Decimal = Decimal("0.7")
+    opening_cap_share: Decimal = Decimal("0.65")
     """…but never above this share of the package ceiling, so there is room left to concede."""
     respect_reach_share: Decimal = Decimal("0.6")
     """The raise toward their ask applies only when the capped opening reaches this share of it (on
@@ -108,7 +108,9 @@ def slowing_on_their_own(offers: list[Decimal], asks: list[Decimal]) -> bool:
     if step <= 0:
         return last / before < MAX_FLOOR_RATIO  # they moved without a move of ours to answer
     if len(ours) < 2 or ours[-2] <= 0:
-        return last < step * MAX_FLOOR_RATIO and last / before < MAX_FLOOR_RATIO
+        # A step short of ours by less than one rounding grain is a match rounded to their price step.
+        grain = price_step(asks[-1])
+        return last + grain < step * MAX_FLOOR_RATIO and last / before < MAX_FLOOR_RATIO
     return last / before < MAX_FLOOR_RATIO * (step / ours[-2])
 
 
@@ -192,13 +194,19 @@ def next_offer(*, opening: Decimal, last_offer: Decimal | None, ceiling: Decimal
     offer = min(max(curve, min(reciprocal, max(limit, last_offer)), last_offer), cap)
     if rebuffed:
         offer = max(offer, cap)
+    above_floor = ZERO
     if floor is not None and limit < reach and slowing_on_their_own(offers or [last_offer], asks):
         # Their own shrinking concessions say where they stop: go to just above it, not beyond their ask.
         offer = max(offer, min(limit, last_offer + gap * config.floor_step_share))
+        if offer >= limit:
+            above_floor = limit  # "just above" must survive rounding: 18,351 rounded down is 18,300, under 18,302
     if moved > 0 and gap > 0:
         least = last_offer + max(gap * config.min_step_share, price_step(last_offer))
         offer = max(offer, min(least, reach))
-    offer = _rounded_step(last_offer, min(offer, ceiling), round_down(min(reach, ceiling)))
+    most = round_down(min(reach, ceiling))
+    offer = _rounded_step(last_offer, min(offer, ceiling), most)
+    if above_floor and offer < above_floor:
+        offer = max(offer, min(round_up(above_floor), most))
     if moved > 0 and offer <= last_offer < round_down(reach):
         offer = min(last_offer + price_step(last_offer), round_down(reach))
     return Plan(max(offer, last_offer), limit, curve, reciprocal, cap, floor)

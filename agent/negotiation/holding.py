@@ -31,10 +31,10 @@ def firmness_of(state: NegotiationState, u: Understanding, asks: list[Decimal], 
 
 
 def may_restate(state: NegotiationState, ask: Decimal, ceiling: Decimal, config: PolicyConfig) -> bool:
-    """Hold our best-and-final once more for a creator within `restate_margin` of it, or one still coming down
-    toward it, but never send one number a third time after they moved twice in a row."""
+    """Hold our best-and-final once more for a creator within `restate_margin` of it, or one coming down fast
+    enough to reach it in the rounds left, but never send one number a third time after they moved twice in a row."""
     offers, asks = state.agent_offers, running_minimum(state.creator_asks)
-    if ask > ceiling * (1 + config.restate_margin) and not moved(asks):
+    if ask > ceiling * (1 + config.restate_margin) and not _within_reach(state, asks, ceiling):
         return False
     same = 0
     for offer in reversed(offers):
@@ -49,3 +49,11 @@ def may_restate(state: NegotiationState, ask: Decimal, ceiling: Decimal, config:
 def moved(asks: list[Decimal]) -> bool:
     """The creator came down in their latest reply (running minimum of their asks)."""
     return len(asks) >= 2 and asks[-1] < asks[-2]
+
+
+def _within_reach(state: NegotiationState, asks: list[Decimal], ceiling: Decimal) -> bool:
+    """Their latest concession, repeated for every round left, would bring them down to `ceiling`."""
+    if not moved(asks):
+        return False
+    rounds_left = int(state.setup.get("max_rounds", 8)) - state.round
+    return asks[-1] - (asks[-2] - asks[-1]) * max(0, rounds_left) <= ceiling

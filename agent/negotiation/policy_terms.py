@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
 from agent.negotiation.concession import ConcessionConfig
-from agent.negotiation.pricing import package_value, round_down
+from agent.negotiation.pricing import package_value, parse_deliverables, round_down
 from agent.negotiation.state_machine import NegotiationSetup, NegotiationState
-from agent.negotiation.types import Decision
+from agent.negotiation.types import Decision, Understanding
 from data.types import to_money
 
 CENT = Decimal("0.01")
@@ -25,12 +25,14 @@ class PolicyConfig:
     deadline_slack: int = 3
     """Rounds kept after the Boulware deadline for levers and the walk-away: T = max_rounds − slack."""
     min_confidence: float = 0.5
-    accept_tolerance: Decimal = Decimal("0.02")
+    accept_tolerance: Decimal = Decimal("0.03")
     """Accept an ask this close above the agent's next offer instead of haggling over crumbs."""
+    target_tolerance: Decimal = Decimal("0.05")
+    """Accept an ask this close above the brand's target for the package: the price it planned to pay."""
     anchor_fair_share: Decimal = Decimal("0.9")
     anchor_min_target_share: Decimal = Decimal("0.75")
     shorter_usage: str = "3 months organic"
-    restate_margin: Decimal = Decimal("0.15")
+    restate_margin: Decimal = Decimal("0.3")
     """After our best and final, a creator asking at most this much above it hears it again before any lever."""
 
     @property
@@ -101,3 +103,29 @@ def guard(decision: Decision, state: NegotiationState) -> Decision:
     if decision.offer_usd <= 0:
         raise BudgetViolation(f"{decision.action} at a non-positive amount {decision.offer_usd}")
     return decision
+
+
+# --- what the creator asks --------------------------------------------------------------------------------------
+
+
+def asked_price(u: Understanding, pkg: Package) -> Decimal | None:
+    """The total the creator asks for `pkg`: their price, or their unit price times its units."""
+    if u.price_usd is not None and u.price_usd > 0:
+        return to_money(u.price_usd)
+    if u.unit_price_usd is not None and u.unit_price_usd > 0:
+        units = sum(parse_deliverables(pkg.deliverables).values()) or 1
+        return to_money(u.unit_price_usd * units)
+    return None
+
+
+def beyond_budget_for_more(u: Understanding, current: Package, proposed: Package) -> bool:
+    """The creator proposes a bigger package (one more story, longer usage) at a price above our ceiling."""
+    ask = asked_price(u, proposed)
+    return proposed.value > current.value and ask is not None and ask > proposed.ceiling
+
+
+def restated(u: Understanding, proposed: Package, current: Package) -> Understanding:
+    """The understanding with the price it names for `proposed` restated for `current` (by fair value)."""
+    ask = asked_price(u, proposed)
+    price = None if ask is None else to_money(ask * current.value / proposed.value)
+    return u.model_copy(update={"price_usd": price, "unit_price_usd": None})
