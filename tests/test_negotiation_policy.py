@@ -128,6 +128,10 @@ def test_a_step_across_a_coarser_price_grid_is_not_rounded_away() -> None:
     plan = next_offer(opening=D("195"), last_offer=D("195"), ceiling=D("300"), asks=[D("325"), D("300")], t=1,
                       horizon=5, offers=[D("195")])
     assert plan.offer == D("225")
+    # 975 + a matched 50 is 1,025; the $50 grid from 1,000 would send 1,000, half the step: 1,050 it is.
+    half = next_offer(opening=D("875"), last_offer=D("975"), ceiling=D("1350"), asks=[D("1400"), D("1300"),
+                      D("1250")], t=2, horizon=5, offers=[D("875"), D("975")])
+    assert half.offer == D("1050")
     # On one grid rounding still goes down (the buyer's side): the 10 %-of-the-gap minimum, 5,322, is 5,300.
     same = next_offer(opening=D("5200"), last_offer=D("5200"), ceiling=D("8000"), asks=[D("6500"), D("6420")],
                       t=1, horizon=5, offers=[D("5200")])

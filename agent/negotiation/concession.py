@@ -213,11 +213,11 @@ def next_offer(*, opening: Decimal, last_offer: Decimal | None, ceiling: Decimal
 
 
 def _rounded_step(last_offer: Decimal, offer: Decimal, most: Decimal) -> Decimal:
-    """The offer rounded down to its price step, unless that eats more than half the step from `last_offer` (195 to
+    """The offer rounded down to its price step, unless that eats half the step from `last_offer` or more (195 to
     220 would send 200 where the grid coarsens at 200): then rounded up, never beyond `most`."""
     rounded = round_down(offer)
     coarser = price_step(offer) > price_step(last_offer)
-    if coarser and offer > last_offer and rounded - last_offer < (offer - last_offer) / 2:
+    if coarser and offer > last_offer and rounded - last_offer <= (offer - last_offer) / 2:
         up = min(round_up(offer), most)
         if up > rounded:
             return up
