@@ -346,6 +346,22 @@ def test_too_many_rounds_escalate() -> None:
     assert results[-1].decision.action == Action.ESCALATE and results[-1].state.status == "escalated"
 
 
+def test_rounds_running_out_above_the_ceiling_after_our_best_is_a_walk_away_not_a_hand_over() -> None:
+    # Our best and final (the 6,500 ceiling) stood, and the creator keeps answering with prices above it until
+    # the rounds run out: no zone, nothing for a person to decide, so a polite walk-away. (A question at that
+    # point still goes to a person: test_too_many_rounds_escalate.)
+    state = _opened(max_rounds=6)
+    results = []
+    for price in ("9000", "8800", "8600", "8500", "8450", "8400", "8350", "8300"):
+        results.append(decide(state, _ask(price)))
+        state = results[-1].state
+        if state.is_closed:
+            break
+    last = results[-1]
+    assert last.decision.action == Action.REJECT and last.act == "walk_away" and last.state.status == "declined"
+    assert last.state.round > 6 and any(r.act == "final_offer" for r in results)
+
+
 def test_exclusivity_beyond_the_allowance_escalates() -> None:
     asked = _ask("5000", Intent.ACCEPT_WITH_CONDITION, exclusivity="3 months exclusivity")
     assert decide(_opened(), asked).decision.action == Action.ESCALATE
