@@ -77,7 +77,7 @@ deterministic: the same state and message give the same decision.
   product go to a person with the reason.
 * Low confidence in the understanding and too many rounds (`max_rounds`) also go to a person, except rounds
   running out on a creator who answers our standing best and final with a price still above the ceiling: a
-  walk-away (over seeds 7, 1, 2, 3 the no_zone persona was handed to a person 12 times in 50).
+  walk-away (in `evals simulate --human`, seed 7, the no_zone persona was handed to a person 12 times in 50).
 
 `guard` refuses any decision above the package ceiling, so no message can move the budget. Each decision
 carries `rationale`: the ceiling, limit, predicted floor, Boulware offer and reciprocal step behind it.
