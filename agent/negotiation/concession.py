@@ -199,26 +199,25 @@ def next_offer(*, opening: Decimal, last_offer: Decimal | None, ceiling: Decimal
         # Their own shrinking concessions say where they stop: go to just above it, not beyond their ask.
         offer = max(offer, min(limit, last_offer + gap * config.floor_step_share))
         if offer >= limit:
-            above_floor = limit  # "just above" must survive rounding: 18,351 rounded down is 18,300, under 18,302
+            above_floor = limit  # "just above" must survive rounding
     if moved > 0 and gap > 0:
         least = last_offer + max(gap * config.min_step_share, price_step(last_offer))
         offer = max(offer, min(least, reach))
-    most = round_down(min(reach, ceiling))
-    offer = _rounded_step(last_offer, min(offer, ceiling), most)
-    if above_floor and offer < above_floor:
-        offer = max(offer, min(round_up(above_floor), most))
+    offer = _rounded_step(last_offer, min(offer, ceiling), round_down(min(reach, ceiling)), above_floor)
     if moved > 0 and offer <= last_offer < round_down(reach):
         offer = min(last_offer + price_step(last_offer), round_down(reach))
     return Plan(max(offer, last_offer), limit, curve, reciprocal, cap, floor)
 
 
-def _rounded_step(last_offer: Decimal, offer: Decimal, most: Decimal) -> Decimal:
-    """The offer rounded down to its price step, unless that eats half the step from `last_offer` or more (195 to
-    220 would send 200 where the grid coarsens at 200): then rounded up, never beyond `most`."""
+def _rounded_step(last_offer: Decimal, offer: Decimal, most: Decimal, least: Decimal = ZERO) -> Decimal:
+    """The offer rounded down to its price step, but rounded up (never beyond `most`) when rounding down would eat
+    half the step from `last_offer` or more where the grid coarsens (195 to 220 would send 200), or would fall under
+    `least` (a number placed just above a predicted floor: 18,351 rounded down is 18,300, under a floor of 18,302)."""
     rounded = round_down(offer)
     coarser = price_step(offer) > price_step(last_offer)
-    if coarser and offer > last_offer and rounded - last_offer <= (offer - last_offer) / 2:
-        up = min(round_up(offer), most)
+    halved = coarser and offer > last_offer and rounded - last_offer <= (offer - last_offer) / 2
+    if halved or rounded < least:
+        up = min(round_up(max(offer, least)), most)
         if up > rounded:
             return up
     return rounded

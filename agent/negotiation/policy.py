@@ -15,8 +15,8 @@ deterministic: the same state and message give the same decision.
   creator who only mirrors our moves the deal lands nearer the middle of the two openings, so a higher opening
   costs surplus there (`evals simulate --human`, reciprocal row). The cap sets that trade: 0.7 left the
   reciprocal row under split-the-difference (agreement × surplus 0.48 against 0.515 over seeds 7, 1, 2, 3);
-  0.65 puts it above (0.53) for some proud creators (agreement 0.79 → 0.73), still well above split's 0.29;
-  0.6 lost too many of them (0.61).
+  0.65 puts it above (0.53) at the cost of some proud creators (their agreement 0.79 → 0.73, agreement ×
+  surplus still well above split's 0.29); 0.6 lost too many of them (agreement 0.61).
   The raise applies only when that capped opening reaches `respect_reach_share` (0.6) of their ask at all: an
   ask far above the ceiling finds any opening we can make low, so the raise would only cost (over seeds 7, 1, 2,
   3: reciprocal agreement × surplus 0.448 → 0.474, agreement 0.882 → 0.883, surplus 0.560 → 0.569; proud,
@@ -194,11 +194,12 @@ def _decide(state: NegotiationState, u: Understanding, config: PolicyConfig) -> 
     previous = package(state, state.deliverables, state.usage_rights, config)
     product = terms.product_included or _product_in_deal(state)
     pkg = package(state, terms.deliverables, terms.usage_rights, config, product_included=product)
-    kept = changed and beyond_budget_for_more(u, previous, pkg)
-    if kept:
+    proposed_ask = asked_price(u, pkg)
+    kept = changed and beyond_budget_for_more(proposed_ask, previous, pkg)
+    if kept and proposed_ask is not None:
         # More content for more money than the budget holds: the budget does not grow with the package, so we
         # stay on ours and read their price for the bigger one in its terms.
-        u = restated(u, pkg, previous)
+        u = restated(u, proposed_ask, pkg, previous)
         terms, changed = Terms(list(state.deliverables), state.usage_rights, terms.product_included), False
         pkg = package(state, terms.deliverables, terms.usage_rights, config, product_included=product)
     if changed:

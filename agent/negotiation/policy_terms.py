@@ -118,14 +118,11 @@ def asked_price(u: Understanding, pkg: Package) -> Decimal | None:
     return None
 
 
-def beyond_budget_for_more(u: Understanding, current: Package, proposed: Package) -> bool:
+def beyond_budget_for_more(ask: Decimal | None, current: Package, proposed: Package) -> bool:
     """The creator proposes a bigger package (one more story, longer usage) at a price above our ceiling."""
-    ask = asked_price(u, proposed)
     return proposed.value > current.value and ask is not None and ask > proposed.ceiling
 
 
-def restated(u: Understanding, proposed: Package, current: Package) -> Understanding:
-    """The understanding with the price it names for `proposed` restated for `current` (by fair value)."""
-    ask = asked_price(u, proposed)
-    price = None if ask is None else to_money(ask * current.value / proposed.value)
-    return u.model_copy(update={"price_usd": price, "unit_price_usd": None})
+def restated(u: Understanding, ask: Decimal, proposed: Package, current: Package) -> Understanding:
+    """The understanding with `ask`, their price for `proposed`, restated for `current` (by fair value)."""
+    return u.model_copy(update={"price_usd": to_money(ask * current.value / proposed.value), "unit_price_usd": None})
